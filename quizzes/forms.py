@@ -1,0 +1,85 @@
+"""Reading a learner's answer from a posted form."""
+
+from django.utils.translation import gettext as _
+
+from quizzes.grading import Submission, parse_number
+from quizzes.models import Question
+
+MAX_TYPED_LENGTH = 500
+
+
+class SubmissionError(Exception):
+    """The posted answer cannot be used. `tampered` errors are not a user's slip."""
+
+    def __init__(self, message: str, *, code: str, tampered: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.tampered = tampered
+
+
+def read_submission(question: Question, data) -> Submission:
+    """Validate the posted fields against this question; raise SubmissionError."""
+    if question.is_choice_kind:
+        return _read_choices(question, data)
+    if question.kind == Question.Kind.MATCHING:
+        return _read_matches(question, data)
+    text = data.get("text", "")
+    if len(text) > MAX_TYPED_LENGTH:
+        raise SubmissionError(
+            _("That answer is too long (at most %(n)s characters).") % {"n": MAX_TYPED_LENGTH},
+            code="too_long",
+            tampered=True,
+        )
+    if not text.strip():
+        raise SubmissionError(_("Type an answer before checking it."), code="missing")
+    if question.kind == Question.Kind.NUMERICAL and parse_number(text) is None:
+        raise SubmissionError(_("Enter a number, such as 42 or 3.5."), code="not_a_number")
+    return Submission(text=text.strip())
+
+
+def _read_choices(question: Question, data) -> Submission:
+    raw = data.getlist("choice")
+    if not raw:
+        message = (
+            _("Choose at least one option before checking your answer.")
+            if question.kind == Question.Kind.MULTIPLE
+            else _("Choose an option before checking your answer.")
+        )
+        raise SubmissionError(message, code="missing")
+    try:
+        ids = [int(value) for value in raw]
+    except (TypeError, ValueError):
+        raise SubmissionError(
+            _("The answer was not understood (malformed option)."), code="malformed", tampered=True
+        ) from None
+    if len(set(ids)) != len(ids):
+        raise SubmissionError(
+            _("The same option was sent twice."), code="repeated", tampered=True
+        )
+    if not set(ids) <= {choice.pk for choice in question.choices.all()}:
+        raise SubmissionError(
+            _("That option does not belong to this question."), code="foreign", tampered=True
+        )
+    if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
+        raise SubmissionError(
+            _("Choose only one option."), code="too_many", tampered=True
+        )
+    return Submission(choice_ids=tuple(ids))
+
+
+def _read_matches(question: Question, data) -> Submission:
+    options = {choice.match_text for choice in question.choices.all()}
+    matches = {}
+    for row in question.choices.all():
+        if not row.text:
+            continue
+        value = data.get(f"match-{row.pk}", "")
+        if not value:
+            raise SubmissionError(_("Choose a match for every row."), code="missing")
+        if value not in options:
+            raise SubmissionError(
+                _("That match is not one of the options."), code="foreign", tampered=True
+            )
+        matches[row.pk] = value
+    return Submission(matches=matches)

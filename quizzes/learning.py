@@ -1,0 +1,197 @@
+"""What the learner's pages show: lessons with their state, questions with their answers."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from quizzes.models import Answer, Attempt, Choice, Progress, Question
+from relations.models import Article, Section
+
+
+@dataclass
+class LessonState:
+    section: Section
+    progress: Progress | None = None
+    is_locked: bool = False
+    has_quiz: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.is_locked:
+            return "locked"
+        return self.progress.state if self.progress else "not_started"
+
+    @property
+    def is_passed(self) -> bool:
+        return bool(self.progress and self.progress.is_passed)
+
+
+@dataclass
+class CourseOutline:
+    article: Article
+    lessons: list[LessonState]
+
+    @property
+    def passed_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.is_passed)
+
+    @property
+    def total(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.has_quiz)
+
+    @property
+    def next_lesson(self) -> LessonState | None:
+        """The first lesson not yet passed: where "Continue" leads."""
+        return next(
+            (lesson for lesson in self.lessons if not lesson.is_passed and not lesson.is_locked),
+            None,
+        )
+
+    def lesson(self, section: Section) -> LessonState:
+        return next(lesson for lesson in self.lessons if lesson.section.pk == section.pk)
+
+    def neighbours(self, section: Section) -> tuple[Section | None, Section | None]:
+        sections = [lesson.section for lesson in self.lessons]
+        index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+        previous = sections[index - 1] if index > 0 else None
+        following = sections[index + 1] if index + 1 < len(sections) else None
+        return previous, following
+
+
+def course_outline(article: Article, user, sections=None) -> CourseOutline:
+    """Every published lesson of the article with the user's progress: two queries."""
+    if sections is None:
+        sections = list(
+            article.sections.published().select_related("quiz").order_by("position")
+        )
+    progress = {}
+    if user.is_authenticated:
+        progress = {
+            row.section_id: row
+            for row in Progress.objects.filter(learner=user, section__in=[s.pk for s in sections])
+        }
+    lessons = []
+    blocked = False
+    for section in sections:
+        quiz = getattr(section, "quiz", None)
+        has_quiz = quiz is not None and quiz.is_published
+        lesson = LessonState(
+            section=section,
+            progress=progress.get(section.pk),
+            is_locked=article.requires_passing and blocked,
+            has_quiz=has_quiz,
+        )
+        if has_quiz and not lesson.is_passed:
+            blocked = True
+        lessons.append(lesson)
+    return CourseOutline(article=article, lessons=lessons)
+
+
+@dataclass
+class QuestionItem:
+    """One question of an attempt, in the attempt's order, with the learner's answer."""
+
+    number: int
+    question: Question
+    choices: list[Choice]
+    answer: Answer | None
+    attempt: Attempt
+    error: str = ""
+    posted: dict = field(default_factory=dict)
+
+    @property
+    def dom_id(self) -> str:
+        return f"question-{self.question.pk}"
+
+    @property
+    def show_feedback(self) -> bool:
+        """Right answers and feedback only once the learner has answered for good."""
+        if self.attempt.is_finished:
+            return True
+        return bool(self.answer and self.answer.is_checked)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.show_feedback
+
+    @property
+    def chosen_ids(self) -> set[int]:
+        if self.answer:
+            return set(self.answer.response.get("choices", ()))
+        return set()
+
+    @property
+    def typed(self) -> str:
+        return self.answer.response.get("text", "") if self.answer else ""
+
+    @property
+    def matches(self) -> dict[str, str]:
+        return self.answer.response.get("matches", {}) if self.answer else {}
+
+    @property
+    def rows(self) -> list[dict]:
+        """Matching: each row with the learner's match and, once shown, the right one."""
+        chosen = self.matches
+        return [
+            {"choice": choice, "chosen": chosen.get(str(choice.pk), "")}
+            for choice in self.choices
+            if choice.text
+        ]
+
+    @property
+    def match_options(self) -> list[str]:
+        seen: list[str] = []
+        for choice in self.choices:
+            if choice.match_text and choice.match_text not in seen:
+                seen.append(choice.match_text)
+        return seen
+
+    @property
+    def accepted(self) -> list[Choice]:
+        return [choice for choice in self.choices if choice.is_correct]
+
+    @property
+    def fraction(self) -> Decimal:
+        return self.answer.fraction if self.answer else Decimal(0)
+
+    @property
+    def points(self) -> Decimal:
+        return self.answer.points if self.answer else Decimal(0)
+
+    @property
+    def result(self) -> str:
+        if not self.answer:
+            return "unanswered"
+        if self.answer.is_right:
+            return "right"
+        if self.answer.is_partly_right:
+            return "partial"
+        return "wrong"
+
+
+def attempt_items(attempt: Attempt) -> list[QuestionItem]:
+    """The attempt's questions in its stored order: three queries, whatever the count."""
+    questions = {
+        question.pk: question
+        for question in Question.objects.filter(pk__in=attempt.question_ids)
+        .select_related("quiz__section__article")
+        .prefetch_related("choices")
+    }
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    items = []
+    for qid in attempt.question_ids:
+        question = questions.get(qid)
+        if question is None:
+            continue
+        by_id = {choice.pk: choice for choice in question.choices.all()}
+        order = attempt.choice_order.get(str(qid), list(by_id))
+        choices = [by_id[cid] for cid in order if cid in by_id]
+        items.append(
+            QuestionItem(
+                number=len(items) + 1,
+                question=question,
+                choices=choices,
+                answer=answers.get(qid),
+                attempt=attempt,
+            )
+        )
+    return items

@@ -1,0 +1,141 @@
+"""Workflows that cross models and need a transaction."""
+
+import random
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from quizzes.grading import Submission
+from quizzes.models import Answer, Attempt, Progress, Question, Quiz
+
+HUNDRED = Decimal(100)
+
+
+class QuizError(Exception):
+    """A learner action that cannot be done; `code` says why."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def mark_read(*, learner, section) -> None:
+    """Record that the learner has read the lesson (first time only)."""
+    now = timezone.now()
+    updated = Progress.objects.filter(learner=learner, section=section, read_at__isnull=True).update(
+        read_at=now
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                Progress.objects.get_or_create(
+                    learner=learner, section=section, defaults={"read_at": now}
+                )
+        except IntegrityError:
+            # Another request created the row between our two statements; it is read.
+            pass
+
+
+def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
+    """Resume the learner's unfinished attempt, or start a new one in a fresh order."""
+    attempt = Attempt.objects.for_learner(learner).unfinished().filter(quiz=quiz).first()
+    if attempt is not None:
+        return attempt
+    if quiz.max_attempts is not None:
+        taken = Attempt.objects.for_learner(learner).filter(quiz=quiz).count()
+        if taken >= quiz.max_attempts:
+            raise QuizError(
+                "You have used all the attempts this quiz allows.", code="no_attempts_left"
+            )
+    rng = rng or random.SystemRandom()
+    questions = list(quiz.questions.published().prefetch_related("choices"))
+    if not questions:
+        raise QuizError("This quiz has no questions yet.", code="empty_quiz")
+    rng.shuffle(questions)
+    choice_order = {}
+    for question in questions:
+        ids = [choice.pk for choice in question.choices.all()]
+        if question.kind != Question.Kind.TRUE_FALSE:
+            rng.shuffle(ids)
+        choice_order[str(question.pk)] = ids
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            learner=learner,
+            quiz=quiz,
+            question_ids=[question.pk for question in questions],
+            choice_order=choice_order,
+            feedback_mode=quiz.feedback_mode,
+        )
+        mark_read(learner=learner, section=quiz.section)
+    return attempt
+
+
+def record_answer(*, attempt: Attempt, question: Question, submission: Submission) -> Answer:
+    """Save and grade one answer. A checked (locked) answer is never changed."""
+    if attempt.is_finished:
+        raise QuizError("This attempt is finished.", code="finished")
+    fraction = question.grade(submission)
+    values = {
+        "response": submission.as_json(),
+        "fraction": fraction,
+        "points": fraction * question.points,
+        "is_checked": attempt.shows_feedback_now,
+        "answered_at": timezone.now(),
+    }
+    if attempt.shows_feedback_now:
+        try:
+            with transaction.atomic():
+                return Answer.objects.create(attempt=attempt, question=question, **values)
+        except IntegrityError:
+            # Already answered (a second click, another tab): the first answer stands.
+            return Answer.objects.get(attempt=attempt, question=question)
+    # Deferred feedback: the learner may change the answer until the attempt is finished.
+    answer, _ = Answer.objects.update_or_create(
+        attempt=attempt, question=question, is_checked=False, defaults=values
+    )
+    return answer
+
+
+def finish_attempt(*, attempt: Attempt) -> bool:
+    """Grade the attempt and update Progress, once. Returns False if it was already finished."""
+    now = timezone.now()
+    with transaction.atomic():
+        # The guarded UPDATE is the lock: only one request can move finished_at off NULL.
+        if not Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+            finished_at=now
+        ):
+            return False
+        points_by_question = dict(
+            Question.objects.filter(pk__in=attempt.question_ids).values_list("pk", "points")
+        )
+        possible = Decimal(sum(points_by_question.values()))
+        earned = sum(
+            (a.points for a in attempt.answers.only("points", "question_id")), Decimal(0)
+        )
+        score = (earned / possible * HUNDRED).quantize(Decimal("0.01")) if possible else Decimal(0)
+        passed = score >= attempt.quiz.pass_mark
+        Attempt.objects.filter(pk=attempt.pk).update(
+            points_earned=earned, points_possible=possible, score=score, passed=passed
+        )
+        attempt.finished_at, attempt.points_earned, attempt.points_possible = now, earned, possible
+        attempt.score, attempt.passed = score, passed
+        _record_progress(attempt=attempt, now=now)
+    return True
+
+
+def _record_progress(*, attempt: Attempt, now) -> None:
+    section_id = attempt.quiz.section_id
+    progress, _ = Progress.objects.get_or_create(learner_id=attempt.learner_id, section_id=section_id)
+    progress = Progress.objects.select_for_update().get(pk=progress.pk)
+    progress.attempts_count = F("attempts_count") + 1
+    progress.last_score = attempt.score
+    progress.last_attempt_at = now
+    if progress.best_score is None or attempt.score > progress.best_score:
+        progress.best_score = attempt.score
+    if attempt.passed and progress.first_passed_at is None:
+        progress.first_passed_at = now
+    if progress.read_at is None:
+        progress.read_at = attempt.started_at
+    progress.save()

@@ -1,0 +1,231 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from quizzes import services
+from quizzes.forms import SubmissionError, read_submission
+from quizzes.learning import attempt_items, course_outline
+from relations.markup import highlight_quote
+from quizzes.models import Attempt, Question
+from relations.models import Article, Section
+
+
+class HtmxHttpRequest:  # pragma: no cover - typing aid only
+    htmx: HtmxDetails
+
+
+def _published_article(slug: str) -> Article:
+    return get_object_or_404(Article.objects.published(), slug=slug)
+
+
+def _learner_attempt(request, attempt_id: int) -> Attempt:
+    """The signed-in learner's own attempt, or 404."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz__section__article"),
+        pk=attempt_id,
+        learner=request.user,
+    )
+
+
+@require_GET
+def home(request):
+    articles = list(Article.objects.published().prefetch_related("sections"))
+    if len(articles) == 1:
+        return article_detail(request, articles[0].slug, article=articles[0])
+    return TemplateResponse(request, "quizzes/article_list.html", {"articles": articles})
+
+
+@require_GET
+def article_detail(request, article_slug: str, article: Article | None = None):
+    article = article or _published_article(article_slug)
+    outline = course_outline(article, request.user)
+    return TemplateResponse(request, "quizzes/article_detail.html", {"outline": outline})
+
+
+@require_GET
+def lesson(request, article_slug: str, section_slug: str):
+    article = _published_article(article_slug)
+    outline = course_outline(article, request.user)
+    current = next((les for les in outline.lessons if les.section.slug == section_slug), None)
+    if current is None:
+        raise Http404(_("No such lesson."))
+    section = current.section
+    body_html, highlighted = section.body_html, None
+    question_id = request.GET.get("highlight", "")
+    if question_id.isdigit():
+        question = (
+            Question.objects.filter(pk=int(question_id), quiz__section=section)
+            .only("source_quote")
+            .first()
+        )
+        if question is not None:
+            body_html, found = highlight_quote(section.body_html, question.source_quote)
+            highlighted = found
+    previous, following = outline.neighbours(section)
+    context = {
+        "outline": outline,
+        "lesson": current,
+        "section": section,
+        "body_html": body_html,
+        "highlighted": highlighted,
+        "previous": previous,
+        "next": following,
+    }
+    return TemplateResponse(request, "quizzes/section_detail.html", context)
+
+
+@require_POST
+@login_required
+def mark_read(request, article_slug: str, section_slug: str):
+    section = get_object_or_404(
+        Section.objects.published(), article__slug=article_slug, slug=section_slug
+    )
+    services.mark_read(learner=request.user, section=section)
+    messages.success(request, _("Lesson marked as read."))
+    return redirect(section)
+
+
+@require_POST
+@login_required
+def start_quiz(request, article_slug: str, section_slug: str):
+    section = get_object_or_404(
+        Section.objects.published().select_related("article", "quiz"),
+        article__slug=article_slug,
+        slug=section_slug,
+        quiz__is_published=True,
+    )
+    lesson_state = course_outline(section.article, request.user).lesson(section)
+    if lesson_state.is_locked:
+        messages.error(request, _("Pass the previous lesson's quiz to unlock this one."))
+        return redirect(section)
+    try:
+        attempt = services.start_attempt(learner=request.user, quiz=section.quiz)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect(section)
+    return redirect(attempt)
+
+
+@never_cache
+@require_GET
+@login_required
+def attempt_detail(request, attempt_id: int):
+    attempt = _learner_attempt(request, attempt_id)
+    if attempt.is_finished:
+        return redirect("quizzes:attempt_results", attempt.pk)
+    items = attempt_items(attempt)
+    return TemplateResponse(request, "quizzes/attempt_detail.html", _quiz_context(attempt, items))
+
+
+def _quiz_context(attempt: Attempt, items) -> dict:
+    answered = sum(1 for item in items if item.answer)
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "section": attempt.quiz.section,
+        "items": items,
+        "answered": answered,
+        "total": len(items),
+        "unanswered": len(items) - answered,
+    }
+
+
+@never_cache
+@require_POST
+@login_required
+def check_answer(request, attempt_id: int, question_id: int):
+    attempt = _learner_attempt(request, attempt_id)
+    if attempt.is_finished:
+        return _finished_response(request, attempt)
+    if question_id not in attempt.question_ids:
+        raise Http404(_("This question is not part of this attempt."))
+    items = attempt_items(attempt)
+    item = next(item for item in items if item.question.pk == question_id)
+    status = 200
+    if not item.is_locked:
+        try:
+            submission = read_submission(item.question, request.POST)
+        except SubmissionError as error:
+            if error.tampered:
+                return HttpResponseBadRequest(error.message)
+            item.error, status = error.message, 400
+        else:
+            item.answer = services.record_answer(
+                attempt=attempt, question=item.question, submission=submission
+            )
+    if request.htmx:
+        context = {**_quiz_context(attempt, items), "item": item}
+        return TemplateResponse(
+            request, "quizzes/attempt_detail.html#check-response", context, status=status
+        )
+    if status != 200:
+        return TemplateResponse(
+            request, "quizzes/attempt_detail.html", _quiz_context(attempt, items), status=status
+        )
+    return redirect(f"{reverse('quizzes:attempt_detail', args=[attempt.pk])}#{item.dom_id}")
+
+
+def _finished_response(request, attempt: Attempt):
+    url = reverse("quizzes:attempt_results", args=[attempt.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@never_cache
+@require_POST
+@login_required
+def finish_attempt(request, attempt_id: int):
+    attempt = _learner_attempt(request, attempt_id)
+    if not attempt.is_finished and request.POST.get("confirm") != "yes":
+        items = attempt_items(attempt)
+        context = _quiz_context(attempt, items)
+        if context["unanswered"]:
+            return TemplateResponse(request, "quizzes/attempt_confirm_finish.html", context)
+    services.finish_attempt(attempt=attempt)
+    return _finished_response(request, attempt)
+
+
+@never_cache
+@require_GET
+@login_required
+def attempt_results(request, attempt_id: int):
+    attempt = _learner_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        return redirect(attempt)
+    items = attempt_items(attempt)
+    quiz = attempt.quiz
+    taken = Attempt.objects.for_learner(request.user).filter(quiz=quiz).count()
+    can_retake = quiz.max_attempts is None or taken < quiz.max_attempts
+    context = {**_quiz_context(attempt, items), "can_retake": can_retake, "taken": taken}
+    return TemplateResponse(request, "quizzes/attempt_results.html", context)
+
+
+@require_GET
+@login_required
+def my_progress(request):
+    articles = list(
+        Article.objects.published().prefetch_related("sections__quiz").order_by("title")
+    )
+    attempts = Attempt.objects.for_learner(request.user).finished().order_by("started_at")
+    by_section: dict[int, list[Attempt]] = {}
+    for attempt in attempts.select_related("quiz"):
+        by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
+    outlines = []
+    for article in articles:
+        sections = sorted(
+            (s for s in article.sections.all() if s.is_published), key=lambda s: s.position
+        )
+        outline = course_outline(article, request.user, sections=sections)
+        for lesson_state in outline.lessons:
+            lesson_state.attempts = by_section.get(lesson_state.section.pk, [])
+        outlines.append(outline)
+    return TemplateResponse(request, "quizzes/progress.html", {"outlines": outlines})

@@ -1,0 +1,86 @@
+"""Small builders for test data: make_*() returns a saved object."""
+
+import itertools
+
+from django.contrib.auth.models import Group, User
+
+from quizzes.models import Choice, Question, Quiz
+from relations.models import Article, Section
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str | None = None, *, teacher=False, **fields) -> User:
+    username = username or f"user{next(_counter)}"
+    user = User.objects.create_user(username=username, password=PASSWORD, **fields)
+    if teacher:
+        user.groups.add(Group.objects.get(name="Teachers"))
+    return user
+
+
+def make_article(**fields) -> Article:
+    n = next(_counter)
+    defaults = {"title": f"Article {n}", "slug": f"article-{n}", "is_published": True}
+    return Article.objects.create(**{**defaults, **fields})
+
+
+LESSON_BODY = (
+    "## Rivers\n\nThe Danube flows through ten countries before it reaches the Black Sea.\n\n"
+    "The Rhine carries more freight than any other river in Europe, mostly coal and grain.\n\n"
+    "## Key points\n\n- Rivers link countries.\n"
+)
+
+
+def make_section(article: Article | None = None, **fields) -> Section:
+    article = article or make_article()
+    n = next(_counter)
+    position = fields.pop("position", None) or (article.sections.count() + 1)
+    defaults = {
+        "title": f"Lesson {n}",
+        "slug": f"lesson-{n}",
+        "body": LESSON_BODY,
+        "is_published": True,
+    }
+    return Section.objects.create(article=article, position=position, **{**defaults, **fields})
+
+
+def make_quiz(section: Section | None = None, **fields) -> Quiz:
+    return Quiz.objects.create(section=section or make_section(), **fields)
+
+
+def make_question(quiz: Quiz, kind: str = "single", **fields) -> Question:
+    position = fields.pop("position", None) or (quiz.questions.count() + 1)
+    defaults = {
+        "prompt": f"Which river reaches the Black Sea? ({position})",
+        "explanation": "The lesson says the Danube reaches the Black Sea.",
+        "source_quote": "The Danube flows through ten countries",
+        "status": Question.Status.PUBLISHED,
+    }
+    choices = fields.pop("choices", None)
+    question = Question.objects.create(quiz=quiz, position=position, kind=kind, **{**defaults, **fields})
+    if choices is None:
+        choices = {
+            "single": [("Danube", True, "Yes: it reaches the Black Sea."), ("Rhine", False, "The Rhine carries freight."), ("Thames", False, "Not in the lesson.")],
+            "multiple": [("Coal", True, "Right."), ("Grain", True, "Right."), ("Oil", False, "The lesson names coal and grain.")],
+            "true_false": [("True", True, "Right."), ("False", False, "It does.")],
+            "short": [("Danube", True, ""), ("the Danube river", True, "")],
+            "numerical": [],
+            "matching": [],
+        }[kind]
+    for index, row in enumerate(choices, start=1):
+        if isinstance(row, dict):
+            Choice.objects.create(question=question, position=index, **row)
+        else:
+            text, is_correct, feedback = row
+            Choice.objects.create(question=question, position=index, text=text, is_correct=is_correct, feedback=feedback)
+    return question
+
+
+def make_quiz_with_questions(count: int = 4, section: Section | None = None, **quiz_fields) -> Quiz:
+    """A quiz cycling through single, multiple, true/false and short questions."""
+    quiz = make_quiz(section, **quiz_fields)
+    kinds = ["single", "multiple", "true_false", "short"]
+    for index in range(count):
+        make_question(quiz, kinds[index % len(kinds)])
+    return quiz
