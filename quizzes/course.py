@@ -12,7 +12,7 @@ from django.apps import apps as global_apps
 from django.db import transaction
 from django.db.models import Max
 
-from relations.markup import markdown_to_text, render_markdown
+from relations.markup import contains_quote, markdown_to_text, render_markdown
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 FIRST_COURSE = CONTENT_DIR / "russia-iran"
@@ -28,7 +28,9 @@ def read_course(directory: Path) -> dict:
     """The course files as one dict: article, sections with body and quiz."""
     course = json.loads((directory / "course.json").read_text(encoding="utf-8"))
     for section in course["sections"]:
-        section["body"] = (directory / f"{section['file']}.md").read_text(encoding="utf-8")
+        section["body"] = (directory / f"{section['file']}.md").read_text(
+            encoding="utf-8"
+        )
         quiz_file = directory / f"{section['file']}.quiz.json"
         section["quiz"] = (
             json.loads(quiz_file.read_text(encoding="utf-8"))
@@ -79,14 +81,19 @@ def load_course(directory: Path = FIRST_COURSE, *, apps=global_apps) -> LoadRepo
             else:
                 report.kept.append(f"lesson {section.slug}")
             quiz, created = Quiz.objects.get_or_create(
-                section=section, defaults={"pass_mark": data["quiz"].get("pass_mark", 70)}
+                section=section,
+                defaults={"pass_mark": data["quiz"].get("pass_mark", 70)},
             )
             _load_questions(Question, Choice, quiz, data["quiz"]["questions"], report)
     return report
 
 
-def _load_questions(Question, Choice, quiz, questions: list[dict], report: LoadReport) -> None:
-    known = set(quiz.questions.exclude(external_id="").values_list("external_id", flat=True))
+def _load_questions(
+    Question, Choice, quiz, questions: list[dict], report: LoadReport
+) -> None:
+    known = set(
+        quiz.questions.exclude(external_id="").values_list("external_id", flat=True)
+    )
     position = (quiz.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     for data in questions:
         if data["key"] in known:
@@ -103,6 +110,9 @@ def _load_questions(Question, Choice, quiz, questions: list[dict], report: LoadR
             points=data.get("points", 1),
             status="published",
             source_quote=data.get("source_quote", ""),
+            needs_review=not contains_quote(
+                quiz.section.body, data.get("source_quote", "")
+            ),
             external_id=data["key"],
             tags=data.get("tags", []),
             incorrect_feedback=data.get("wrong_feedback", ""),

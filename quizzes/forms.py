@@ -27,15 +27,33 @@ def read_submission(question: Question, data) -> Submission:
     text = data.get("text", "")
     if len(text) > MAX_TYPED_LENGTH:
         raise SubmissionError(
-            _("That answer is too long (at most %(n)s characters).") % {"n": MAX_TYPED_LENGTH},
+            _("That answer is too long (at most %(n)s characters).")
+            % {"n": MAX_TYPED_LENGTH},
             code="too_long",
             tampered=True,
         )
+    if "\x00" in text:
+        # No form sends it, and PostgreSQL cannot store it in a JSON column.
+        raise SubmissionError(
+            _("The answer was not understood."), code="null_character", tampered=True
+        )
     if not text.strip():
         raise SubmissionError(_("Type an answer before checking it."), code="missing")
-    if question.kind == Question.Kind.NUMERICAL and parse_number(text) is None:
-        raise SubmissionError(_("Enter a number, such as 42 or 3.5."), code="not_a_number")
+    if question.kind == Question.Kind.NUMERICAL and not _is_comparable_number(text):
+        raise SubmissionError(
+            _("Enter a number, such as 42 or 3.5."), code="not_a_number"
+        )
     return Submission(text=text.strip())
+
+
+# Far beyond any value a question can hold (at most 14 digits), and far below where
+# decimal arithmetic overflows when grading compares the two.
+MAX_NUMBER_EXPONENT = 1000
+
+
+def _is_comparable_number(text: str) -> bool:
+    number = parse_number(text)
+    return number is not None and number.adjusted() <= MAX_NUMBER_EXPONENT
 
 
 def _read_choices(question: Question, data) -> Submission:
@@ -51,7 +69,9 @@ def _read_choices(question: Question, data) -> Submission:
         ids = [int(value) for value in raw]
     except (TypeError, ValueError):
         raise SubmissionError(
-            _("The answer was not understood (malformed option)."), code="malformed", tampered=True
+            _("The answer was not understood (malformed option)."),
+            code="malformed",
+            tampered=True,
         ) from None
     if len(set(ids)) != len(ids):
         raise SubmissionError(
@@ -59,7 +79,9 @@ def _read_choices(question: Question, data) -> Submission:
         )
     if not set(ids) <= {choice.pk for choice in question.choices.all()}:
         raise SubmissionError(
-            _("That option does not belong to this question."), code="foreign", tampered=True
+            _("That option does not belong to this question."),
+            code="foreign",
+            tampered=True,
         )
     if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
         raise SubmissionError(
@@ -79,7 +101,9 @@ def _read_matches(question: Question, data) -> Submission:
             raise SubmissionError(_("Choose a match for every row."), code="missing")
         if value not in options:
             raise SubmissionError(
-                _("That match is not one of the options."), code="foreign", tampered=True
+                _("That match is not one of the options."),
+                code="foreign",
+                tampered=True,
             )
         matches[row.pk] = value
     return Submission(matches=matches)

@@ -42,12 +42,18 @@ class CourseOutline:
     def next_lesson(self) -> LessonState | None:
         """The first lesson not yet passed: where "Continue" leads."""
         return next(
-            (lesson for lesson in self.lessons if not lesson.is_passed and not lesson.is_locked),
+            (
+                lesson
+                for lesson in self.lessons
+                if not lesson.is_passed and not lesson.is_locked
+            ),
             None,
         )
 
     def lesson(self, section: Section) -> LessonState:
-        return next(lesson for lesson in self.lessons if lesson.section.pk == section.pk)
+        return next(
+            lesson for lesson in self.lessons if lesson.section.pk == section.pk
+        )
 
     def neighbours(self, section: Section) -> tuple[Section | None, Section | None]:
         sections = [lesson.section for lesson in self.lessons]
@@ -67,7 +73,9 @@ def course_outline(article: Article, user, sections=None) -> CourseOutline:
     if user.is_authenticated:
         progress = {
             row.section_id: row
-            for row in Progress.objects.filter(learner=user, section__in=[s.pk for s in sections])
+            for row in Progress.objects.filter(
+                learner=user, section__in=[s.pk for s in sections]
+            )
         }
     lessons = []
     blocked = False
@@ -94,7 +102,7 @@ class QuestionItem:
     question: Question
     choices: list[Choice]
     answer: Answer | None
-    attempt: Attempt
+    attempt: Attempt | None  # None in a teacher's preview
     error: str = ""
     posted: dict = field(default_factory=dict)
 
@@ -105,7 +113,7 @@ class QuestionItem:
     @property
     def show_feedback(self) -> bool:
         """Right answers and feedback only once the learner has answered for good."""
-        if self.attempt.is_finished:
+        if self.attempt is not None and self.attempt.is_finished:
             return True
         return bool(self.answer and self.answer.is_checked)
 
@@ -139,11 +147,9 @@ class QuestionItem:
 
     @property
     def match_options(self) -> list[str]:
-        seen: list[str] = []
-        for choice in self.choices:
-            if choice.match_text and choice.match_text not in seen:
-                seen.append(choice.match_text)
-        return seen
+        # Alphabetical: listed in the rows' order, the nth option would answer the nth row.
+        options = {choice.match_text for choice in self.choices if choice.match_text}
+        return sorted(options, key=lambda option: (option.casefold(), option))
 
     @property
     def accepted(self) -> list[Choice]:
@@ -183,8 +189,12 @@ def attempt_items(attempt: Attempt) -> list[QuestionItem]:
         if question is None:
             continue
         by_id = {choice.pk: choice for choice in question.choices.all()}
-        order = attempt.choice_order.get(str(qid), list(by_id))
-        choices = [by_id[cid] for cid in order if cid in by_id]
+        order = attempt.choice_order.get(str(qid), [])
+        # Choices added after the attempt started (an edit without answers) come last.
+        order = [cid for cid in order if cid in by_id] + [
+            cid for cid in by_id if cid not in order
+        ]
+        choices = [by_id[cid] for cid in order]
         items.append(
             QuestionItem(
                 number=len(items) + 1,

@@ -16,7 +16,9 @@ from relations.models import Section
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(
-            is_published=True, section__is_published=True, section__article__is_published=True
+            is_published=True,
+            section__is_published=True,
+            section__article__is_published=True,
         )
 
 
@@ -34,7 +36,10 @@ class Quiz(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     feedback_mode = models.CharField(
-        _("feedback"), max_length=20, choices=FeedbackMode, default=FeedbackMode.IMMEDIATE
+        _("feedback"),
+        max_length=20,
+        choices=FeedbackMode,
+        default=FeedbackMode.IMMEDIATE,
     )
     max_attempts = models.PositiveSmallIntegerField(
         _("maximum attempts"),
@@ -52,7 +57,8 @@ class Quiz(models.Model):
         verbose_name_plural = _("quizzes")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100"
+                condition=models.Q(pass_mark__lte=100),
+                name="quiz_pass_mark_at_most_100",
             ),
         ]
 
@@ -71,6 +77,17 @@ class QuestionQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
+
+    def refresh_review_flags(self) -> int:
+        """Flag the questions whose source quote is missing from their lesson; unflag the rest."""
+        changed = []
+        for question in self.select_related("quiz__section"):
+            flag = not question.quote_in_lesson()
+            if flag != question.needs_review:
+                question.needs_review = flag
+                changed.append(question)
+        Question.objects.bulk_update(changed, ["needs_review"])
+        return len(changed)
 
 
 class Question(models.Model):
@@ -91,6 +108,12 @@ class Question(models.Model):
         Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz")
     )
     position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(
+        _("title"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional; GIFT calls it the name."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SINGLE)
     prompt = models.TextField(_("prompt"))
     prompt_html = models.TextField(editable=False, blank=True)
@@ -101,17 +124,23 @@ class Question(models.Model):
     incorrect_feedback = models.TextField(
         _("feedback for any other answer"),
         blank=True,
-        help_text=_("Short and numerical answers: what a learner who typed something else is told."),
+        help_text=_(
+            "Short and numerical answers: what a learner who typed something else is told."
+        ),
     )
     points = models.PositiveSmallIntegerField(
         _("points"), default=1, validators=[MinValueValidator(1)]
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT
+    )
     source_quote = models.CharField(
         _("source quote"),
         max_length=500,
         blank=True,
-        help_text=_("A short phrase copied verbatim from the lesson that answers the question."),
+        help_text=_(
+            "A short phrase copied verbatim from the lesson that answers the question."
+        ),
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
@@ -128,7 +157,8 @@ class Question(models.Model):
     needs_review = models.BooleanField(
         _("needs review"),
         default=False,
-        help_text=_("Its source quote no longer occurs in the lesson."),
+        editable=False,
+        help_text=_("Its source quote is missing or no longer occurs in the lesson."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -178,7 +208,40 @@ class Question(models.Model):
     def save(self, *args, **kwargs):
         self.prompt_html = render_markdown(self.prompt)
         self.explanation_html = render_markdown(self.explanation)
+        self.needs_review = not self.quote_in_lesson()
         super().save(*args, **kwargs)
+
+    @property
+    def review_reason(self) -> str:
+        if not self.needs_review:
+            return ""
+        if not self.source_quote.strip():
+            return str(
+                _("No source quote: add the passage of the lesson that answers it.")
+            )
+        return str(_("Its source quote no longer occurs in the lesson."))
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.prompt[:80]
+
+    def has_answers(self) -> bool:
+        return self.answers.exists()
+
+    def publish(self) -> None:
+        """Publish; a question must be anchored to its lesson first."""
+        if self.needs_review:
+            raise ValidationError(
+                _("“%(title)s” cannot be published: %(reason)s")
+                % {"title": self.display_title, "reason": self.review_reason},
+                code="needs_anchor",
+            )
+        self.status = self.Status.PUBLISHED
+        self.save(update_fields=["status", "needs_review", "updated_at"])
+
+    def archive(self) -> None:
+        self.status = self.Status.ARCHIVED
+        self.save(update_fields=["status", "needs_review", "updated_at"])
 
     @property
     def prompt_inline_html(self) -> str:
@@ -206,7 +269,9 @@ class Question(models.Model):
         return rule(self.choices.all(), submission)
 
     def quote_in_lesson(self) -> bool:
-        return contains_quote(self.quiz.section.body, self.source_quote)
+        return bool(self.source_quote.strip()) and contains_quote(
+            self.quiz.section.body, self.source_quote
+        )
 
     def lesson_url(self) -> str:
         section = self.quiz.section
@@ -218,18 +283,25 @@ class Question(models.Model):
         wrong = [choice for choice in choices if not choice.is_correct]
         if self.kind in {self.Kind.SINGLE, self.Kind.TRUE_FALSE} and len(right) != 1:
             raise ValidationError(
-                _("A single-choice or true/false question needs exactly one right choice."),
+                _(
+                    "A single-choice or true/false question needs exactly one right choice."
+                ),
                 code="one_right_choice",
             )
         if self.kind == self.Kind.TRUE_FALSE and len(choices) != 2:
             raise ValidationError(
-                _("A true/false question has exactly two choices."), code="true_false_two"
+                _("A true/false question has exactly two choices."),
+                code="true_false_two",
             )
         if self.kind == self.Kind.SINGLE and len(choices) < 2:
-            raise ValidationError(_("Give at least two choices."), code="too_few_choices")
+            raise ValidationError(
+                _("Give at least two choices."), code="too_few_choices"
+            )
         if self.kind == self.Kind.MULTIPLE and (len(right) < 2 or not wrong):
             raise ValidationError(
-                _("A multiple-answers question needs at least two right choices and one wrong."),
+                _(
+                    "A multiple-answers question needs at least two right choices and one wrong."
+                ),
                 code="multiple_right_wrong",
             )
         if self.kind == self.Kind.SHORT and not right:
@@ -237,9 +309,12 @@ class Question(models.Model):
                 _("A short-answer question needs at least one accepted answer."),
                 code="no_accepted_answer",
             )
-        if self.kind == self.Kind.NUMERICAL and not any(c.value is not None for c in right):
+        if self.kind == self.Kind.NUMERICAL and not any(
+            c.value is not None for c in right
+        ):
             raise ValidationError(
-                _("A numerical question needs a number as its answer."), code="no_number"
+                _("A numerical question needs a number as its answer."),
+                code="no_number",
             )
         if self.kind == self.Kind.MATCHING and len([c for c in choices if c.text]) < 2:
             raise ValidationError(
@@ -251,7 +326,10 @@ class Choice(models.Model):
     """An option of a question; for short answers an accepted answer, for matching a pair."""
 
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+        Question,
+        on_delete=models.CASCADE,
+        related_name="choices",
+        verbose_name=_("question"),
     )
     position = models.PositiveIntegerField(_("position"))
     text = models.CharField(_("text"), max_length=1000, blank=True)
@@ -340,8 +418,12 @@ class Attempt(models.Model):
 class Answer(models.Model):
     """What one learner answered to one question version in one attempt, and its points."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers"
+    )
     response = models.JSONField(default=dict)
     fraction = models.DecimalField(max_digits=6, decimal_places=5, default=0)
     points = models.DecimalField(max_digits=9, decimal_places=3, default=0)
@@ -354,7 +436,9 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "question"], name="answer_once_per_attempt"),
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="answer_once_per_attempt"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -381,7 +465,10 @@ class Progress(models.Model):
         verbose_name=_("learner"),
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="progress", verbose_name=_("lesson")
+        Section,
+        on_delete=models.PROTECT,
+        related_name="progress",
+        verbose_name=_("lesson"),
     )
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     attempts_count = models.PositiveIntegerField(_("attempts"), default=0)
@@ -398,7 +485,9 @@ class Progress(models.Model):
         verbose_name = _("progress")
         verbose_name_plural = _("progress")
         constraints = [
-            models.UniqueConstraint(fields=["learner", "section"], name="progress_once_per_lesson"),
+            models.UniqueConstraint(
+                fields=["learner", "section"], name="progress_once_per_lesson"
+            ),
         ]
 
     def __str__(self) -> str:

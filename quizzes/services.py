@@ -4,11 +4,11 @@ import random
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from quizzes.grading import Submission
-from quizzes.models import Answer, Attempt, Progress, Question, Quiz
+from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
 
 HUNDRED = Decimal(100)
 
@@ -24,9 +24,9 @@ class QuizError(Exception):
 def mark_read(*, learner, section) -> None:
     """Record that the learner has read the lesson (first time only)."""
     now = timezone.now()
-    updated = Progress.objects.filter(learner=learner, section=section, read_at__isnull=True).update(
-        read_at=now
-    )
+    updated = Progress.objects.filter(
+        learner=learner, section=section, read_at__isnull=True
+    ).update(read_at=now)
     if not updated:
         try:
             with transaction.atomic():
@@ -40,14 +40,17 @@ def mark_read(*, learner, section) -> None:
 
 def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
     """Resume the learner's unfinished attempt, or start a new one in a fresh order."""
-    attempt = Attempt.objects.for_learner(learner).unfinished().filter(quiz=quiz).first()
+    attempt = (
+        Attempt.objects.for_learner(learner).unfinished().filter(quiz=quiz).first()
+    )
     if attempt is not None:
         return attempt
     if quiz.max_attempts is not None:
         taken = Attempt.objects.for_learner(learner).filter(quiz=quiz).count()
         if taken >= quiz.max_attempts:
             raise QuizError(
-                "You have used all the attempts this quiz allows.", code="no_attempts_left"
+                "You have used all the attempts this quiz allows.",
+                code="no_attempts_left",
             )
     rng = rng or random.SystemRandom()
     questions = list(quiz.questions.published().prefetch_related("choices"))
@@ -72,7 +75,9 @@ def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> A
     return attempt
 
 
-def record_answer(*, attempt: Attempt, question: Question, submission: Submission) -> Answer:
+def record_answer(
+    *, attempt: Attempt, question: Question, submission: Submission
+) -> Answer:
     """Save and grade one answer. A checked (locked) answer is never changed."""
     if attempt.is_finished:
         raise QuizError("This attempt is finished.", code="finished")
@@ -87,7 +92,9 @@ def record_answer(*, attempt: Attempt, question: Question, submission: Submissio
     if attempt.shows_feedback_now:
         try:
             with transaction.atomic():
-                return Answer.objects.create(attempt=attempt, question=question, **values)
+                return Answer.objects.create(
+                    attempt=attempt, question=question, **values
+                )
         except IntegrityError:
             # Already answered (a second click, another tab): the first answer stands.
             return Answer.objects.get(attempt=attempt, question=question)
@@ -108,18 +115,29 @@ def finish_attempt(*, attempt: Attempt) -> bool:
         ):
             return False
         points_by_question = dict(
-            Question.objects.filter(pk__in=attempt.question_ids).values_list("pk", "points")
+            Question.objects.filter(pk__in=attempt.question_ids).values_list(
+                "pk", "points"
+            )
         )
         possible = Decimal(sum(points_by_question.values()))
         earned = sum(
-            (a.points for a in attempt.answers.only("points", "question_id")), Decimal(0)
+            (a.points for a in attempt.answers.only("points", "question_id")),
+            Decimal(0),
         )
-        score = (earned / possible * HUNDRED).quantize(Decimal("0.01")) if possible else Decimal(0)
+        score = (
+            (earned / possible * HUNDRED).quantize(Decimal("0.01"))
+            if possible
+            else Decimal(0)
+        )
         passed = score >= attempt.quiz.pass_mark
         Attempt.objects.filter(pk=attempt.pk).update(
             points_earned=earned, points_possible=possible, score=score, passed=passed
         )
-        attempt.finished_at, attempt.points_earned, attempt.points_possible = now, earned, possible
+        attempt.finished_at, attempt.points_earned, attempt.points_possible = (
+            now,
+            earned,
+            possible,
+        )
         attempt.score, attempt.passed = score, passed
         _record_progress(attempt=attempt, now=now)
     return True
@@ -127,7 +145,9 @@ def finish_attempt(*, attempt: Attempt) -> bool:
 
 def _record_progress(*, attempt: Attempt, now) -> None:
     section_id = attempt.quiz.section_id
-    progress, _ = Progress.objects.get_or_create(learner_id=attempt.learner_id, section_id=section_id)
+    progress, _ = Progress.objects.get_or_create(
+        learner_id=attempt.learner_id, section_id=section_id
+    )
     progress = Progress.objects.select_for_update().get(pk=progress.pk)
     progress.attempts_count = F("attempts_count") + 1
     progress.last_score = attempt.score
@@ -139,3 +159,110 @@ def _record_progress(*, attempt: Attempt, now) -> None:
     if progress.read_at is None:
         progress.read_at = attempt.started_at
     progress.save()
+
+
+def save_question(*, question: Question, choices: list[dict], user) -> Question:
+    """Save an edited question with its choices, in order.
+
+    A question that learners have answered is never changed: the edit becomes a new
+    version, and past answers keep pointing at the version they answered.
+    """
+    with transaction.atomic():
+        if question.pk and Answer.objects.filter(question_id=question.pk).exists():
+            return _save_new_version(question=question, choices=choices, user=user)
+        if question.pk is None:
+            question.created_by = user
+            if question.position is None:
+                last = question.quiz.questions.current().aggregate(
+                    last=Max("position")
+                )["last"]
+                question.position = (last or 0) + 1
+        question.updated_by = user
+        question.save()
+        existing = {choice.pk: choice for choice in question.choices.all()}
+        # Free the positions first: (question, position) is unique.
+        question.choices.update(position=F("position") + 10_000)
+        kept = set()
+        for position, data in enumerate(choices, start=1):
+            fields = {k: v for k, v in data.items() if k != "id"}
+            choice = existing.get(data.get("id"))
+            if choice is None:
+                Choice.objects.create(question=question, position=position, **fields)
+                continue
+            for name, value in fields.items():
+                setattr(choice, name, value)
+            choice.position = position
+            choice.save()
+            kept.add(choice.pk)
+        question.choices.exclude(pk__in=kept).filter(position__gt=10_000).delete()
+    return question
+
+
+def _save_new_version(*, question: Question, choices: list[dict], user) -> Question:
+    previous_pk = question.pk
+    Question.objects.filter(pk=previous_pk).update(is_current=False)
+    question.pk = None
+    question._state.adding = True
+    question.previous_version_id = previous_pk
+    question.version += 1
+    question.is_current = True
+    question.updated_by = user
+    question.save()
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            position=position,
+            **{k: v for k, v in data.items() if k != "id"},
+        )
+        for position, data in enumerate(choices, start=1)
+    )
+    return question
+
+
+def set_status(*, question: Question, status: str) -> None:
+    """Publish, archive or return a question to draft; raises ValidationError when it can't."""
+    if status == Question.Status.PUBLISHED:
+        question.publish()
+    elif status == Question.Status.ARCHIVED:
+        question.archive()
+    else:
+        question.status = Question.Status.DRAFT
+        question.save(update_fields=["status", "needs_review", "updated_at"])
+
+
+def delete_question(*, question: Question) -> None:
+    """Drafts nobody answered can go; anything else is archived instead."""
+    if question.has_answers():
+        raise QuizError(
+            "Learners have answered this question; archive it instead of deleting it.",
+            code="answered",
+        )
+    question.delete()
+
+
+def import_questions(*, quiz: Quiz, plan, user) -> list[Question]:
+    """Write an import plan: all of it or, if anything is wrong, nothing. New ones are drafts."""
+    if not plan.ok:
+        raise QuizError(
+            "The file has errors; nothing was imported.", code="invalid_file"
+        )
+    saved = []
+    with transaction.atomic():
+        last = (
+            quiz.questions.current()
+            .order_by("-position")
+            .values_list("position", flat=True)
+        )
+        position = (last.first() or 0) + 1
+        for planned in plan.questions:
+            question = planned.existing
+            if question is None:
+                question = Question(quiz=quiz, position=position)
+                position += 1
+            for name, value in planned.fields.items():
+                setattr(question, name, value)
+            question.status = Question.Status.DRAFT
+            saved.append(
+                save_question(question=question, choices=planned.choices, user=user)
+            )
+    return saved

@@ -40,21 +40,27 @@ def home(request):
     articles = list(Article.objects.published().prefetch_related("sections"))
     if len(articles) == 1:
         return article_detail(request, articles[0].slug, article=articles[0])
-    return TemplateResponse(request, "quizzes/article_list.html", {"articles": articles})
+    return TemplateResponse(
+        request, "quizzes/article_list.html", {"articles": articles}
+    )
 
 
 @require_GET
 def article_detail(request, article_slug: str, article: Article | None = None):
     article = article or _published_article(article_slug)
     outline = course_outline(article, request.user)
-    return TemplateResponse(request, "quizzes/article_detail.html", {"outline": outline})
+    return TemplateResponse(
+        request, "quizzes/article_detail.html", {"outline": outline}
+    )
 
 
 @require_GET
 def lesson(request, article_slug: str, section_slug: str):
     article = _published_article(article_slug)
     outline = course_outline(article, request.user)
-    current = next((les for les in outline.lessons if les.section.slug == section_slug), None)
+    current = next(
+        (les for les in outline.lessons if les.section.slug == section_slug), None
+    )
     if current is None:
         raise Http404(_("No such lesson."))
     section = current.section
@@ -104,7 +110,9 @@ def start_quiz(request, article_slug: str, section_slug: str):
     )
     lesson_state = course_outline(section.article, request.user).lesson(section)
     if lesson_state.is_locked:
-        messages.error(request, _("Pass the previous lesson's quiz to unlock this one."))
+        messages.error(
+            request, _("Pass the previous lesson's quiz to unlock this one.")
+        )
         return redirect(section)
     try:
         attempt = services.start_attempt(learner=request.user, quiz=section.quiz)
@@ -122,7 +130,9 @@ def attempt_detail(request, attempt_id: int):
     if attempt.is_finished:
         return redirect("quizzes:attempt_results", attempt.pk)
     items = attempt_items(attempt)
-    return TemplateResponse(request, "quizzes/attempt_detail.html", _quiz_context(attempt, items))
+    return TemplateResponse(
+        request, "quizzes/attempt_detail.html", _quiz_context(attempt, items)
+    )
 
 
 def _quiz_context(attempt: Attempt, items) -> dict:
@@ -164,13 +174,21 @@ def check_answer(request, attempt_id: int, question_id: int):
     if request.htmx:
         context = {**_quiz_context(attempt, items), "item": item}
         return TemplateResponse(
-            request, "quizzes/attempt_detail.html#check-response", context, status=status
+            request,
+            "quizzes/attempt_detail.html#check-response",
+            context,
+            status=status,
         )
     if status != 200:
         return TemplateResponse(
-            request, "quizzes/attempt_detail.html", _quiz_context(attempt, items), status=status
+            request,
+            "quizzes/attempt_detail.html",
+            _quiz_context(attempt, items),
+            status=status,
         )
-    return redirect(f"{reverse('quizzes:attempt_detail', args=[attempt.pk])}#{item.dom_id}")
+    return redirect(
+        f"{reverse('quizzes:attempt_detail', args=[attempt.pk])}#{item.dom_id}"
+    )
 
 
 def _finished_response(request, attempt: Attempt):
@@ -189,7 +207,9 @@ def finish_attempt(request, attempt_id: int):
         items = attempt_items(attempt)
         context = _quiz_context(attempt, items)
         if context["unanswered"]:
-            return TemplateResponse(request, "quizzes/attempt_confirm_finish.html", context)
+            return TemplateResponse(
+                request, "quizzes/attempt_confirm_finish.html", context
+            )
     services.finish_attempt(attempt=attempt)
     return _finished_response(request, attempt)
 
@@ -205,7 +225,11 @@ def attempt_results(request, attempt_id: int):
     quiz = attempt.quiz
     taken = Attempt.objects.for_learner(request.user).filter(quiz=quiz).count()
     can_retake = quiz.max_attempts is None or taken < quiz.max_attempts
-    context = {**_quiz_context(attempt, items), "can_retake": can_retake, "taken": taken}
+    context = {
+        **_quiz_context(attempt, items),
+        "can_retake": can_retake,
+        "taken": taken,
+    }
     return TemplateResponse(request, "quizzes/attempt_results.html", context)
 
 
@@ -215,14 +239,17 @@ def my_progress(request):
     articles = list(
         Article.objects.published().prefetch_related("sections__quiz").order_by("title")
     )
-    attempts = Attempt.objects.for_learner(request.user).finished().order_by("started_at")
+    attempts = (
+        Attempt.objects.for_learner(request.user).finished().order_by("started_at")
+    )
     by_section: dict[int, list[Attempt]] = {}
     for attempt in attempts.select_related("quiz"):
         by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
     outlines = []
     for article in articles:
         sections = sorted(
-            (s for s in article.sections.all() if s.is_published), key=lambda s: s.position
+            (s for s in article.sections.all() if s.is_published),
+            key=lambda s: s.position,
         )
         outline = course_outline(article, request.user, sections=sections)
         for lesson_state in outline.lessons:

@@ -37,7 +37,16 @@ def render_markdown(text: str) -> str:
 
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]+>")
-_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
 
 
 def normalize(text: str) -> str:

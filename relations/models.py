@@ -54,7 +54,10 @@ class Section(models.Model):
     """One section of an article: a lesson."""
 
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article")
+        Article,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("article"),
     )
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
@@ -73,8 +76,12 @@ class Section(models.Model):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
         constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="section_unique_position"),
-            models.UniqueConstraint(fields=["article", "slug"], name="section_unique_slug"),
+            models.UniqueConstraint(
+                fields=["article", "position"], name="section_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "slug"], name="section_unique_slug"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,7 +91,11 @@ class Section(models.Model):
         self.body_html = render_markdown(self.body)
         self.word_count = len(markdown_to_text(self.body).split())
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "word_count"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body_html",
+                "word_count",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

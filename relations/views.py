@@ -21,7 +21,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("quizzes:home")
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = ""
     if request.method == "POST":
         form = SignupForm(request.POST)
@@ -31,7 +33,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect(next_url or "quizzes:home")
     else:
         form = SignupForm()
-    return TemplateResponse(request, "registration/signup.html", {"form": form, "next": next_url})
+    return TemplateResponse(
+        request, "registration/signup.html", {"form": form, "next": next_url}
+    )
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:

@@ -42,7 +42,9 @@ def make_section(article: Article | None = None, **fields) -> Section:
         "body": LESSON_BODY,
         "is_published": True,
     }
-    return Section.objects.create(article=article, position=position, **{**defaults, **fields})
+    return Section.objects.create(
+        article=article, position=position, **{**defaults, **fields}
+    )
 
 
 def make_quiz(section: Section | None = None, **fields) -> Quiz:
@@ -58,11 +60,21 @@ def make_question(quiz: Quiz, kind: str = "single", **fields) -> Question:
         "status": Question.Status.PUBLISHED,
     }
     choices = fields.pop("choices", None)
-    question = Question.objects.create(quiz=quiz, position=position, kind=kind, **{**defaults, **fields})
+    question = Question.objects.create(
+        quiz=quiz, position=position, kind=kind, **{**defaults, **fields}
+    )
     if choices is None:
         choices = {
-            "single": [("Danube", True, "Yes: it reaches the Black Sea."), ("Rhine", False, "The Rhine carries freight."), ("Thames", False, "Not in the lesson.")],
-            "multiple": [("Coal", True, "Right."), ("Grain", True, "Right."), ("Oil", False, "The lesson names coal and grain.")],
+            "single": [
+                ("Danube", True, "Yes: it reaches the Black Sea."),
+                ("Rhine", False, "The Rhine carries freight."),
+                ("Thames", False, "Not in the lesson."),
+            ],
+            "multiple": [
+                ("Coal", True, "Right."),
+                ("Grain", True, "Right."),
+                ("Oil", False, "The lesson names coal and grain."),
+            ],
             "true_false": [("True", True, "Right."), ("False", False, "It does.")],
             "short": [("Danube", True, ""), ("the Danube river", True, "")],
             "numerical": [],
@@ -73,11 +85,19 @@ def make_question(quiz: Quiz, kind: str = "single", **fields) -> Question:
             Choice.objects.create(question=question, position=index, **row)
         else:
             text, is_correct, feedback = row
-            Choice.objects.create(question=question, position=index, text=text, is_correct=is_correct, feedback=feedback)
+            Choice.objects.create(
+                question=question,
+                position=index,
+                text=text,
+                is_correct=is_correct,
+                feedback=feedback,
+            )
     return question
 
 
-def make_quiz_with_questions(count: int = 4, section: Section | None = None, **quiz_fields) -> Quiz:
+def make_quiz_with_questions(
+    count: int = 4, section: Section | None = None, **quiz_fields
+) -> Quiz:
     """A quiz cycling through single, multiple, true/false and short questions."""
     quiz = make_quiz(section, **quiz_fields)
     kinds = ["single", "multiple", "true_false", "short"]

@@ -5,7 +5,12 @@ from playwright.sync_api import expect
 
 from quizzes.models import Attempt, Progress
 from relations.models import Article
-from tests.factories import PASSWORD, make_article, make_quiz_with_questions, make_section
+from tests.factories import (
+    PASSWORD,
+    make_article,
+    make_quiz_with_questions,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,13 +62,19 @@ def test_the_whole_journey_with_htmx(page, live_server, course, assert_accessibl
         card.get_by_role("button", name="Check answer").click()
         swapped = page.locator(f"#{card_id}")
         expect(swapped.locator(".feedback")).to_be_visible()
-        expect(swapped.get_by_role("link", name="Show me in the lesson")).to_be_visible()
-        expect(page.locator("#answered-count")).to_have_text(f"{index + 1} of 4 answered")
+        expect(
+            swapped.get_by_role("link", name="Show me in the lesson")
+        ).to_be_visible()
+        expect(page.locator("#answered-count")).to_have_text(
+            f"{index + 1} of 4 answered"
+        )
     assert page.evaluate("window.notReloaded") is True, "Check answer reloaded the page"
     assert_accessible(page)
 
     page.get_by_role("button", name="Finish quiz").click()
-    expect(page.get_by_role("heading", name=re.compile(r"Your score: \d+%"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Your score: \d+%"))
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Retake quiz").click()
@@ -93,11 +104,15 @@ def test_the_whole_journey_without_javascript(browser, live_server, course):
         card = page.locator("section.question-card").nth(index)
         answer(card)
         card.get_by_role("button", name="Check answer").click()
-        expect(page.locator("section.question-card").nth(index).locator(".feedback")).to_be_visible()
+        expect(
+            page.locator("section.question-card").nth(index).locator(".feedback")
+        ).to_be_visible()
         assert page.url.endswith("#" + card.get_attribute("id"))
     expect(page.locator("#answered-count")).to_have_text("4 of 4 answered")
     page.get_by_role("button", name="Finish quiz").click()
-    expect(page.get_by_role("heading", name=re.compile(r"Your score: \d+%"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Your score: \d+%"))
+    ).to_be_visible()
     page.get_by_role("button", name="Retake quiz").click()
     page.get_by_role("button", name="Finish quiz").click()
     page.get_by_role("button", name="Finish anyway").click()
@@ -114,14 +129,18 @@ def test_double_click_on_finish_grades_once(page, live_server, course):
     for index in range(cards.count()):
         answer(cards.nth(index))
         cards.nth(index).get_by_role("button", name="Check answer").click()
-        expect(page.locator("#answered-count")).to_have_text(f"{index + 1} of 4 answered")
+        expect(page.locator("#answered-count")).to_have_text(
+            f"{index + 1} of 4 answered"
+        )
     page.get_by_role("button", name="Finish quiz").dblclick()
     expect(page.get_by_role("heading", name=re.compile(r"Your score"))).to_be_visible()
     assert Attempt.objects.filter(learner__username="clicker").count() == 1
     assert Progress.objects.get(learner__username="clicker").attempts_count == 1
 
 
-def test_show_me_in_the_lesson_highlights_the_passage(page, live_server, course, assert_accessible):
+def test_show_me_in_the_lesson_highlights_the_passage(
+    page, live_server, course, assert_accessible
+):
     sign_up(page, live_server, "reader")
     page.get_by_role("link", name="Great rivers", exact=True).click()
     page.get_by_role("button", name="Take the quiz").click()
@@ -131,6 +150,8 @@ def test_show_me_in_the_lesson_highlights_the_passage(page, live_server, course,
     page.get_by_role("link", name="Show me in the lesson").first.click()
     passage = page.locator("#passage")
     expect(passage).to_be_visible()
-    expect(passage.locator("mark")).to_have_text("The Danube flows through ten countries")
+    expect(passage.locator("mark")).to_have_text(
+        "The Danube flows through ten countries"
+    )
     expect(passage).to_be_in_viewport()
     assert_accessible(page)

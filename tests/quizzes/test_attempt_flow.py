@@ -36,7 +36,9 @@ def check(client, attempt, question, data, **headers):
     return client.post(url, data, headers=headers)
 
 
-def test_starting_a_quiz_creates_an_attempt_and_marks_the_lesson_read(student_client, student, section):
+def test_starting_a_quiz_creates_an_attempt_and_marks_the_lesson_read(
+    student_client, student, section
+):
     attempt = start(student_client, section)
     assert attempt.learner == student
     assert len(attempt.question_ids) == 4
@@ -61,10 +63,18 @@ def test_question_order_is_stored_and_stable_on_reload(student_client, section):
     assert shown_questions == [q for q in attempt.question_ids if q in shown_questions]
 
 
-def test_check_answer_with_htmx_returns_only_that_question_with_feedback(student_client, section):
+def test_check_answer_with_htmx_returns_only_that_question_with_feedback(
+    student_client, section
+):
     attempt = start(student_client, section)
     question = section.quiz.questions.get(kind="single")
-    response = check(student_client, attempt, question, right_answer_data(question), HX_Request="true")
+    response = check(
+        student_client,
+        attempt,
+        question,
+        right_answer_data(question),
+        HX_Request="true",
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
@@ -75,7 +85,9 @@ def test_check_answer_with_htmx_returns_only_that_question_with_feedback(student
     assert 'hx-swap-oob="true"' in html
 
 
-def test_check_answer_without_javascript_redirects_back_to_the_question(student_client, section):
+def test_check_answer_without_javascript_redirects_back_to_the_question(
+    student_client, section
+):
     attempt = start(student_client, section)
     question = section.quiz.questions.get(kind="true_false")
     response = check(student_client, attempt, question, wrong_answer_data(question))
@@ -96,7 +108,9 @@ def test_a_checked_answer_is_locked(student_client, section):
     assert Answer.objects.filter(attempt=attempt).count() == 1
 
 
-def test_short_answer_ignores_case_spaces_and_trailing_punctuation(student_client, section):
+def test_short_answer_ignores_case_spaces_and_trailing_punctuation(
+    student_client, section
+):
     attempt = start(student_client, section)
     question = section.quiz.questions.get(kind="short")
     check(student_client, attempt, question, {"text": "  the DANUBE river!  "})
@@ -111,7 +125,9 @@ def test_multiple_answers_scores_right_minus_wrong_over_right(student_client, se
     assert Answer.objects.get(attempt=attempt, question=question).fraction == 0
 
 
-def test_finish_grades_updates_progress_and_opens_results(student_client, student, section):
+def test_finish_grades_updates_progress_and_opens_results(
+    student_client, student, section
+):
     attempt = start(student_client, section)
     questions = list(section.quiz.questions.all())
     for question in questions[:3]:
@@ -124,7 +140,11 @@ def test_finish_grades_updates_progress_and_opens_results(student_client, studen
     assert attempt.score == Decimal("75.00")
     assert attempt.passed is True
     progress = Progress.objects.get(learner=student, section=section)
-    assert (progress.attempts_count, progress.best_score, progress.last_score) == (1, Decimal("75.00"), Decimal("75.00"))
+    assert (progress.attempts_count, progress.best_score, progress.last_score) == (
+        1,
+        Decimal("75.00"),
+        Decimal("75.00"),
+    )
     assert progress.first_passed_at is not None
     page = student_client.get(response["Location"]).content.decode()
     assert "Your score: 75%" in page
@@ -138,7 +158,9 @@ def test_finishing_with_unanswered_questions_asks_first(student_client, section)
     assert "4 questions are not answered yet" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.finished_at is None
-    student_client.post(reverse("quizzes:finish_attempt", args=[attempt.pk]), {"confirm": "yes"})
+    student_client.post(
+        reverse("quizzes:finish_attempt", args=[attempt.pk]), {"confirm": "yes"}
+    )
     attempt.refresh_from_db()
     assert attempt.score == 0
 
@@ -151,16 +173,24 @@ def test_finishing_twice_grades_once(student_client, student, section):
     assert Progress.objects.get(learner=student, section=section).attempts_count == 1
 
 
-def test_retake_starts_a_new_attempt_and_keeps_the_best_score(student_client, student, section):
+def test_retake_starts_a_new_attempt_and_keeps_the_best_score(
+    student_client, student, section
+):
     attempt = start(student_client, section)
     for question in section.quiz.questions.all():
         check(student_client, attempt, question, right_answer_data(question))
     student_client.post(reverse("quizzes:finish_attempt", args=[attempt.pk]))
     retake = start(student_client, section)
     assert retake.pk != attempt.pk
-    student_client.post(reverse("quizzes:finish_attempt", args=[retake.pk]), {"confirm": "yes"})
+    student_client.post(
+        reverse("quizzes:finish_attempt", args=[retake.pk]), {"confirm": "yes"}
+    )
     progress = Progress.objects.get(learner=student, section=section)
-    assert (progress.attempts_count, progress.best_score, progress.last_score) == (2, Decimal("100.00"), Decimal("0.00"))
+    assert (progress.attempts_count, progress.best_score, progress.last_score) == (
+        2,
+        Decimal("100.00"),
+        Decimal("0.00"),
+    )
     page = student_client.get(reverse("quizzes:my_progress")).content.decode()
     assert "Attempt 1: 100%" in page and "Attempt 2: 0%" in page
 
@@ -170,7 +200,9 @@ def test_max_attempts_stops_a_further_retake(student_client, section):
     quiz.max_attempts = 1
     quiz.save()
     attempt = start(student_client, section)
-    student_client.post(reverse("quizzes:finish_attempt", args=[attempt.pk]), {"confirm": "yes"})
+    student_client.post(
+        reverse("quizzes:finish_attempt", args=[attempt.pk]), {"confirm": "yes"}
+    )
     url = reverse("quizzes:start_quiz", args=[section.article.slug, section.slug])
     response = student_client.post(url, follow=True)
     assert "used all the attempts" in response.content.decode()
@@ -181,7 +213,13 @@ def test_deferred_feedback_shows_nothing_until_the_end(student_client, student):
     quiz = make_quiz_with_questions(2, feedback_mode="deferred")
     attempt = start(student_client, quiz.section)
     question = quiz.questions.get(kind="single")
-    response = check(student_client, attempt, question, wrong_answer_data(question), HX_Request="true")
+    response = check(
+        student_client,
+        attempt,
+        question,
+        wrong_answer_data(question),
+        HX_Request="true",
+    )
     html = response.content.decode()
     assert "Answer saved" in html
     assert question.explanation not in html
@@ -191,8 +229,12 @@ def test_deferred_feedback_shows_nothing_until_the_end(student_client, student):
 
 def test_a_learner_never_sees_draft_questions(student_client):
     quiz = make_quiz_with_questions(2)
-    draft = make_question(quiz, status="draft", prompt="A draft question nobody should see")
+    draft = make_question(
+        quiz, status="draft", prompt="A draft question nobody should see"
+    )
     attempt = start(student_client, quiz.section)
     assert draft.pk not in attempt.question_ids
-    page = student_client.get(reverse("quizzes:attempt_detail", args=[attempt.pk])).content.decode()
+    page = student_client.get(
+        reverse("quizzes:attempt_detail", args=[attempt.pk])
+    ).content.decode()
     assert "A draft question nobody should see" not in page

@@ -33,7 +33,9 @@ def test_the_course_has_the_articles_sections_in_order(article):
     titles = list(article.sections.order_by("position").values_list("title", flat=True))
     assert titles == SEED_TITLES
     assert article.is_published
-    assert "Russia And Iran: A Deep Dive Into Their Complex Relationship" in article.source
+    assert (
+        "Russia And Iran: A Deep Dive Into Their Complex Relationship" in article.source
+    )
     assert article.summary
 
 
@@ -56,9 +58,9 @@ def test_every_published_lesson_has_a_published_quiz_of_ten_or_more(article):
 
 
 def test_choice_questions_have_the_right_number_of_right_choices(article):
-    for question in Question.objects.filter(quiz__section__article=article).prefetch_related(
-        "choices"
-    ):
+    for question in Question.objects.filter(
+        quiz__section__article=article
+    ).prefetch_related("choices"):
         choices = list(question.choices.all())
         right = [c for c in choices if c.is_correct]
         wrong = [c for c in choices if not c.is_correct]
@@ -69,16 +71,18 @@ def test_choice_questions_have_the_right_number_of_right_choices(article):
         if question.kind == "multiple":
             assert len(right) >= 2 and wrong, question.external_id
         if question.kind == "short":
-            assert right and not wrong and question.incorrect_feedback, question.external_id
+            assert right and not wrong and question.incorrect_feedback, (
+                question.external_id
+            )
         for choice in wrong:
             assert choice.feedback.strip(), f"{question.external_id}: {choice.text}"
         assert question.explanation.strip(), question.external_id
 
 
 def test_every_source_quote_occurs_verbatim_in_its_lesson(article):
-    for question in Question.objects.filter(quiz__section__article=article).select_related(
-        "quiz__section"
-    ):
+    for question in Question.objects.filter(
+        quiz__section__article=article
+    ).select_related("quiz__section"):
         words = len(question.source_quote.split())
         assert 5 <= words <= 25, question.external_id
         assert contains_quote(question.quiz.section.body, question.source_quote), (
@@ -94,7 +98,11 @@ def test_no_all_or_none_of_the_above(article):
 
 
 def test_question_keys_are_unique_across_the_course():
-    keys = [q["key"] for s in read_course(FIRST_COURSE)["sections"] for q in s["quiz"]["questions"]]
+    keys = [
+        q["key"]
+        for s in read_course(FIRST_COURSE)["sections"]
+        for q in s["quiz"]["questions"]
+    ]
     assert len(keys) == len(set(keys))
 
 
@@ -114,7 +122,10 @@ def test_loading_again_keeps_what_a_teacher_edited(article):
     question.save()
     load_course()
     assert article.sections.get(position=1).title == "Edited by a teacher"
-    assert Question.objects.get(external_id="genesis-01").prompt == "A teacher's better wording?"
+    assert (
+        Question.objects.get(external_id="genesis-01").prompt
+        == "A teacher's better wording?"
+    )
 
 
 def test_loading_restores_a_lesson_deleted_without_touching_the_others(article):

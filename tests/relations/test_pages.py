@@ -6,7 +6,9 @@ from tests.factories import PASSWORD, make_section
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_answers_ok_without_touching_the_database(client, django_assert_num_queries):
+def test_healthz_answers_ok_without_touching_the_database(
+    client, django_assert_num_queries
+):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert response.status_code == 200
@@ -17,7 +19,12 @@ def test_healthz_answers_ok_without_touching_the_database(client, django_assert_
 def test_signup_creates_a_student_and_logs_them_in(client):
     response = client.post(
         reverse("signup"),
-        {"username": "newbie", "email": "", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": "newbie",
+            "email": "",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     page = client.get("/").content.decode()

@@ -25,7 +25,9 @@ def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_passes_with_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -43,12 +45,17 @@ def test_production_settings_turn_on_https_protections():
         " s.SECURE_HSTS_SECONDS, s.DEBUG)"
     )
     result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
-    assert result.stdout.split() == ["True", "True", "True", "31536000", "False"], result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "31536000", "False"], (
+        result.stderr
+    )
 
 
 def test_development_fallback_key_is_marked_insecure():
     result = run_manage(
-        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
         env={"DJANGO_DEBUG": "1"},
     )
     assert result.stdout.strip().startswith("django-insecure-")

@@ -1,0 +1,241 @@
+"""Between our questions and the interchange formats (GIFT, Aiken): import plans and export."""
+
+import html
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from quizzes.gift import ALLOWED_FRACTIONS
+from quizzes.interchange import (
+    ParsedAnswer,
+    ParsedQuestion,
+    ParseError,
+    default_name,
+    strip_tags,
+)
+from quizzes.models import Question, Quiz
+
+SUPPORTED_KINDS = {kind.value for kind in Question.Kind}
+ONE = Decimal(1)
+
+
+@dataclass
+class PlannedQuestion:
+    """One parsed question, as it would be written."""
+
+    parsed: ParsedQuestion
+    fields: dict
+    choices: list[dict]
+    existing: Question | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return Question.Kind(self.fields["kind"]).label
+
+
+@dataclass
+class ImportPlan:
+    questions: list[PlannedQuestion] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.questions)
+
+
+def _text(value: str, text_format: str) -> str:
+    """Our questions are Markdown: HTML from a bank becomes its plain text."""
+    if text_format == "html":
+        return html.unescape(strip_tags(value)).strip()
+    return value.strip()
+
+
+def plan_import(
+    quiz: Quiz, parsed: list[ParsedQuestion], errors: list[ParseError]
+) -> ImportPlan:
+    """What importing these questions into the quiz would do; errors make it import nothing."""
+    plan = ImportPlan(errors=list(errors))
+    ids = [q.idnumber for q in parsed if q.idnumber]
+    existing = {
+        q.external_id: q
+        for q in quiz.questions.current()
+        .filter(external_id__in=ids)
+        .prefetch_related("choices")
+    }
+    for question in parsed:
+        if question.kind == "category":
+            plan.skipped.append(
+                _("Category “%(name)s”: ignored; every question goes into this quiz.")
+                % {"name": question.category}
+            )
+            continue
+        if question.kind not in SUPPORTED_KINDS:
+            plan.errors.append(
+                ParseError(
+                    question.line,
+                    question.name,
+                    _(
+                        "%(kind)s questions are not supported yet; remove it from the file."
+                    )
+                    % {"kind": question.kind.capitalize()},
+                    "unsupported",
+                )
+            )
+            continue
+        try:
+            planned = _plan_one(question)
+        except ValueError as error:
+            plan.errors.append(
+                ParseError(question.line, question.name, str(error), "invalid")
+            )
+            continue
+        planned.existing = existing.get(question.idnumber)
+        plan.questions.append(planned)
+    if not plan.questions and not plan.errors:
+        plan.errors.append(
+            ParseError(1, "", _("The file holds no questions."), "empty")
+        )
+    return plan
+
+
+def _plan_one(question: ParsedQuestion) -> PlannedQuestion:
+    fmt = question.text_format
+    fields = {
+        "kind": question.kind,
+        "title": question.name[:255],
+        "prompt": _text(question.text, fmt),
+        "explanation": _text(
+            question.general_feedback, question.general_feedback_format
+        ),
+        "incorrect_feedback": "",
+        "external_id": question.idnumber[:100],
+        "tags": question.tags,
+    }
+    warnings: list[str] = []
+    answers = question.answers
+    if question.kind == "true_false":
+        feedback = {"True": question.feedback_true, "False": question.feedback_false}
+        choices = [
+            {
+                "text": text,
+                "is_correct": (text == "True") == bool(question.correct_answer),
+                "feedback": _text(feedback[text], fmt),
+            }
+            for text in ("True", "False")
+        ]
+        return PlannedQuestion(question, fields, choices, warnings=warnings)
+    if question.kind in {"short", "numerical"}:
+        others = [a for a in answers if a.text == "*"]
+        if others:
+            fields["incorrect_feedback"] = _text(
+                others[-1].feedback, others[-1].feedback_format
+            )
+        answers = [a for a in answers if a.text != "*"]
+    choices = []
+    for answer in answers:
+        text = _text(answer.text, answer.text_format)
+        row = {"text": text, "feedback": _text(answer.feedback, answer.feedback_format)}
+        if question.kind == "multiple":
+            row["is_correct"] = answer.fraction > 0
+        elif question.kind == "matching":
+            row.update(
+                text=_text(answer.match_prompt or "", answer.match_prompt_format),
+                match_text=text,
+                is_correct=bool(answer.match_prompt),
+            )
+        else:
+            row["is_correct"] = answer.fraction == ONE
+            if 0 < answer.fraction < 1:
+                warnings.append(
+                    _(
+                        "“%(text)s” gives %(percent)s%% partial credit; it is imported as wrong."
+                    )
+                    % {"text": text, "percent": f"{answer.fraction * 100:g}"}
+                )
+        if question.kind == "numerical":
+            try:
+                row["value"] = Decimal(answer.text)
+            except InvalidOperation:
+                raise ValueError(
+                    _("“%(text)s” is not a number.") % {"text": answer.text}
+                ) from None
+            row["tolerance"] = answer.tolerance or Decimal(0)
+            row["text"] = ""
+        choices.append(row)
+    if question.kind == "short":
+        choices = [row for row in choices if row["is_correct"]]
+    return PlannedQuestion(question, fields, choices, warnings=warnings)
+
+
+def _nearest_fraction(value: Decimal) -> Decimal:
+    return min(ALLOWED_FRACTIONS, key=lambda allowed: abs(allowed - value))
+
+
+def to_parsed(question: Question) -> ParsedQuestion:
+    """One of our questions as the interchange formats see it (choices prefetched)."""
+    choices = list(question.choices.all())
+    parsed = ParsedQuestion(
+        line=0,
+        name=question.title or default_name(question.prompt),
+        kind=question.kind,
+        text=question.prompt,
+        general_feedback=question.explanation,
+        idnumber=question.external_id,
+        tags=list(question.tags or []),
+        export_id=question.position,
+    )
+    right = [c for c in choices if c.is_correct]
+    if question.kind == Question.Kind.TRUE_FALSE:
+        by_text = {c.text: c for c in choices}
+        parsed.correct_answer = bool(by_text.get("True") and by_text["True"].is_correct)
+        parsed.feedback_true = by_text["True"].feedback if "True" in by_text else ""
+        parsed.feedback_false = by_text["False"].feedback if "False" in by_text else ""
+        return parsed
+    if question.kind == Question.Kind.MULTIPLE:
+        share = _nearest_fraction(ONE / max(len(right), 1))
+        parsed.answers = [
+            ParsedAnswer(c.text, share if c.is_correct else -share, c.feedback)
+            for c in choices
+        ]
+    elif question.kind == Question.Kind.MATCHING:
+        parsed.answers = [
+            ParsedAnswer(
+                c.match_text,
+                ONE if c.text else Decimal(0),
+                c.feedback,
+                match_prompt=c.text,
+            )
+            for c in choices
+        ]
+    elif question.kind == Question.Kind.NUMERICAL:
+        parsed.answers = [
+            ParsedAnswer(
+                _number_text(c.value),
+                ONE if c.is_correct else Decimal(0),
+                c.feedback,
+                tolerance=(c.tolerance or Decimal(0)).normalize(),
+            )
+            for c in choices
+            if c.value is not None
+        ]
+    else:
+        parsed.answers = [
+            ParsedAnswer(c.text, ONE if c.is_correct else Decimal(0), c.feedback)
+            for c in choices
+        ]
+    if (
+        question.kind in {Question.Kind.SHORT, Question.Kind.NUMERICAL}
+        and question.incorrect_feedback
+    ):
+        parsed.answers.append(
+            ParsedAnswer("*", Decimal(0), question.incorrect_feedback)
+        )
+    return parsed
+
+
+def _number_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text

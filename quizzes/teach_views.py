@@ -1,0 +1,348 @@
+"""The Teach area: teachers write, preview, publish, import and export questions."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes import bank, services
+from quizzes.aiken import export_aiken, parse_aiken
+from quizzes.forms import SubmissionError, read_submission
+from quizzes.gift import export_gift, parse_gift
+from quizzes.interchange import ParsedQuestion
+from quizzes.learning import QuestionItem
+from quizzes.models import Answer, Question, Quiz
+from quizzes.teach_forms import (
+    TRUE_FALSE_ROWS,
+    ImportForm,
+    QuestionForm,
+    apply_row_action,
+    choice_formset,
+    rows_from_post,
+    rows_from_question,
+)
+from relations.context_processors import is_teacher
+from relations.models import Article, Section
+
+STATUS_COUNTS = {
+    status: Count(
+        "quiz__questions",
+        filter=Q(quiz__questions__is_current=True, quiz__questions__status=status),
+    )
+    for status in Question.Status.values
+}
+
+
+def teacher_required(view):
+    """Teachers only: anonymous users go to log in, students get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_teacher(request.user):
+            raise PermissionDenied(_("Only teachers can use the Teach area."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@teacher_required
+def index(request):
+    articles = Article.objects.prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=Section.objects.select_related("quiz")
+            .annotate(
+                **{f"count_{status}": count for status, count in STATUS_COUNTS.items()},
+                count_review=Count(
+                    "quiz__questions",
+                    filter=Q(
+                        quiz__questions__is_current=True,
+                        quiz__questions__needs_review=True,
+                    )
+                    & ~Q(quiz__questions__status=Question.Status.ARCHIVED),
+                ),
+            )
+            .order_by("position"),
+        )
+    )
+    return TemplateResponse(request, "quizzes/teach/index.html", {"articles": articles})
+
+
+@require_POST
+@teacher_required
+def quiz_create(request, section_id: int):
+    section = get_object_or_404(Section, pk=section_id)
+    Quiz.objects.get_or_create(section=section)
+    messages.success(
+        request, _("Quiz created for “%(lesson)s”.") % {"lesson": section.title}
+    )
+    return redirect("teach:quiz_detail", section.quiz.pk)
+
+
+def _quiz(quiz_id: int) -> Quiz:
+    return get_object_or_404(
+        Quiz.objects.select_related("section__article"), pk=quiz_id
+    )
+
+
+@require_GET
+@teacher_required
+def quiz_detail(request, quiz_id: int):
+    quiz = _quiz(quiz_id)
+    questions = (
+        quiz.questions.current()
+        .select_related("updated_by", "created_by")
+        .annotate(answer_count=Count("answers"), average=Avg("answers__fraction"))
+        .order_by("position")
+    )
+    return TemplateResponse(
+        request,
+        "quizzes/teach/quiz_detail.html",
+        {"quiz": quiz, "questions": questions, "kinds": Question.Kind.choices},
+    )
+
+
+def _current_question(question_id: int) -> Question:
+    question = get_object_or_404(
+        Question.objects.select_related("quiz__section__article").prefetch_related(
+            "choices"
+        ),
+        pk=question_id,
+    )
+    if not question.is_current:
+        raise PermissionDenied(_("This is an old version; edit the current one."))
+    return question
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def question_edit(request, quiz_id: int | None = None, question_id: int | None = None):
+    if question_id is not None:
+        question = _current_question(question_id)
+        quiz = question.quiz
+    else:
+        quiz = _quiz(quiz_id)
+        kind = request.GET.get("kind", Question.Kind.SINGLE)
+        if kind not in Question.Kind.values:
+            kind = Question.Kind.SINGLE
+        question = Question(quiz=quiz, kind=kind)
+    section = quiz.section
+    template = "quizzes/teach/question_form.html"
+    if request.method == "POST" and "row_action" in request.POST:
+        kind = request.POST.get("kind", question.kind)
+        if kind not in Question.Kind.values:
+            kind = question.kind
+        rows = apply_row_action(
+            rows_from_post(request.POST), request.POST["row_action"], kind
+        )
+        form = QuestionForm(
+            initial=request.POST.dict(), instance=question, section=section
+        )
+        formset = choice_formset(kind, initial=rows)
+        if request.htmx:
+            template += "#choice-rows"
+    elif request.method == "POST":
+        form = QuestionForm(request.POST, instance=question, section=section)
+        kind = request.POST.get("kind", question.kind)
+        formset = choice_formset(kind, data=request.POST)
+        if form.is_valid() and formset.is_valid():
+            saved = services.save_question(
+                question=form.save(commit=False),
+                choices=formset.rows(),
+                user=request.user,
+            )
+            if saved.version > 1 and saved.pk != question_id and question_id:
+                messages.success(
+                    request,
+                    _(
+                        "Saved as version %(v)s: learners' past answers keep the version they answered."
+                    )
+                    % {"v": saved.version},
+                )
+            else:
+                messages.success(request, _("Question saved."))
+            return redirect("teach:quiz_detail", quiz.pk)
+    else:
+        form = QuestionForm(instance=question, section=section)
+        kind = question.kind
+        if question.pk:
+            rows = rows_from_question(question)
+        elif kind == Question.Kind.TRUE_FALSE:
+            rows = [dict(row) for row in TRUE_FALSE_ROWS]
+        else:
+            rows = [{}, {}, {}] if kind != Question.Kind.SHORT else [{}]
+        formset = choice_formset(kind, initial=rows)
+    context = {
+        "quiz": quiz,
+        "section": section,
+        "question": question,
+        "form": form,
+        "formset": formset,
+        "kind": kind,
+        "kinds": Question.Kind.choices,
+    }
+    return TemplateResponse(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def question_preview(request, question_id: int):
+    question = get_object_or_404(
+        Question.objects.select_related("quiz__section__article").prefetch_related(
+            "choices"
+        ),
+        pk=question_id,
+    )
+    item = QuestionItem(
+        number=question.position,
+        question=question,
+        choices=list(question.choices.all()),
+        answer=None,
+        attempt=None,
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            submission = read_submission(question, request.POST)
+        except SubmissionError as error:
+            item.error, status = error.message, 400
+        else:
+            fraction = question.grade(submission)
+            item.answer = Answer(
+                question=question,
+                response=submission.as_json(),
+                fraction=fraction,
+                points=fraction * question.points,
+                is_checked=True,
+            )
+    template = "quizzes/teach/question_preview.html"
+    if request.htmx:
+        template += "#preview-card"
+    return TemplateResponse(
+        request, template, {"item": item, "question": question}, status=status
+    )
+
+
+@require_POST
+@teacher_required
+def question_status(request, question_id: int):
+    question = _current_question(question_id)
+    status = request.POST.get("status", "")
+    if status not in Question.Status.values:
+        return HttpResponse(_("Unknown status."), status=400)
+    try:
+        services.set_status(question=question, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is now %(status)s.")
+            % {
+                "title": question.display_title,
+                "status": Question.Status(status).label.lower(),
+            },
+        )
+    return redirect("teach:quiz_detail", question.quiz_id)
+
+
+@require_POST
+@teacher_required
+def question_delete(request, question_id: int):
+    question = _current_question(question_id)
+    try:
+        services.delete_question(question=question)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Question deleted."))
+    return redirect("teach:quiz_detail", question.quiz_id)
+
+
+PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def import_file(request, quiz_id: int):
+    quiz = _quiz(quiz_id)
+    plan, content = None, ""
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["raw"]
+            result = PARSERS[form.cleaned_data["format"]](raw)
+            plan = bank.plan_import(quiz, result.questions, result.errors)
+            content = raw.decode("utf-8", errors="replace") if result.ok else ""
+            if plan.ok and request.POST.get("confirm") == "yes":
+                saved = services.import_questions(
+                    quiz=quiz, plan=plan, user=request.user
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Imported %(n)s questions as drafts. Add each one's source quote, then publish."
+                    )
+                    % {"n": len(saved)},
+                )
+                return redirect("teach:quiz_detail", quiz.pk)
+    else:
+        form = ImportForm()
+    context = {"quiz": quiz, "form": form, "plan": plan, "content": content}
+    status = 400 if plan is not None and not plan.ok else 200
+    return TemplateResponse(
+        request, "quizzes/teach/import.html", context, status=status
+    )
+
+
+def _download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@teacher_required
+def export_quiz(request, quiz_id: int, file_format: str):
+    quiz = _quiz(quiz_id)
+    questions = (
+        quiz.questions.current().prefetch_related("choices").order_by("position")
+    )
+    parsed = [bank.to_parsed(question) for question in questions]
+    name = slugify(quiz.section.title) or f"quiz-{quiz.pk}"
+    if file_format == "gift":
+        return _download(export_gift(parsed), f"{name}.gift.txt")
+    if file_format == "aiken":
+        return _download(export_aiken(parsed), f"{name}.aiken.txt")
+    return HttpResponse(_("Unknown format: use gift or aiken."), status=404)
+
+
+@require_GET
+@teacher_required
+def export_all(request):
+    quizzes = Quiz.objects.select_related("section__article").prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.current()
+            .prefetch_related("choices")
+            .order_by("position"),
+        )
+    )
+    parsed: list[ParsedQuestion] = []
+    for quiz in quizzes.order_by("section__article__title", "section__position"):
+        category = f"$course$/{quiz.section.article.title}/{quiz.section.title}"
+        parsed.append(
+            ParsedQuestion(line=0, name="", kind="category", category=category)
+        )
+        parsed.extend(bank.to_parsed(question) for question in quiz.questions.all())
+    return _download(export_gift(parsed), "relations-questions.gift.txt")
