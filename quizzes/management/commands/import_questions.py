@@ -1,0 +1,127 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes import bank, services
+from quizzes.aiken import parse_aiken
+from quizzes.gift import parse_gift
+from quizzes.models import Quiz
+
+PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
+
+
+class Command(BaseCommand):
+    help = "Import GIFT or Aiken questions into a lesson's quiz, as drafts. A file with any error imports nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=sorted(PARSERS), required=True)
+        parser.add_argument(
+            "--section",
+            required=True,
+            help="The lesson's slug (article-slug/lesson-slug if ambiguous).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Show what would be imported; write nothing.",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print the parsed questions and errors as JSON.",
+        )
+        parser.add_argument(
+            "--nearest-grade",
+            action="store_true",
+            help="GIFT: snap weights to Moodle's nearest allowed weight.",
+        )
+
+    def handle(
+        self,
+        *args,
+        file: str,
+        format: str,
+        section: str,
+        dry_run: bool,
+        json: bool,
+        **options,
+    ):
+        quiz = self._quiz(section)
+        path = Path(file)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        if format == "gift":
+            result = parse_gift(raw, nearest_grade=options["nearest_grade"])
+        else:
+            result = parse_aiken(raw)
+        plan = bank.plan_import(quiz, result.questions, result.errors)
+        if json:
+            self.stdout.write(_json(result, plan))
+        else:
+            self._report(plan)
+        if not plan.ok:
+            raise CommandError(
+                f"{len(plan.errors)} error(s) in {path.name}: nothing was imported."
+            )
+        if dry_run:
+            if not json:
+                self.stdout.write(
+                    f"Dry run: {len(plan.questions)} question(s) would be imported."
+                )
+            return
+        saved = services.import_questions(quiz=quiz, plan=plan, user=None)
+        if not json:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {len(saved)} question(s) as drafts into “{quiz.section.title}”."
+                )
+            )
+
+    def _quiz(self, reference: str) -> Quiz:
+        article_slug, _, section_slug = reference.rpartition("/")
+        quizzes = Quiz.objects.select_related("section__article").filter(
+            section__slug=section_slug
+        )
+        if article_slug:
+            quizzes = quizzes.filter(section__article__slug=article_slug)
+        found = list(quizzes[:2])
+        if not found:
+            raise CommandError(f"No lesson with a quiz has the slug “{reference}”.")
+        if len(found) > 1:
+            raise CommandError(
+                f"Several lessons are called “{reference}”: use article-slug/{section_slug}."
+            )
+        return found[0]
+
+    def _report(self, plan) -> None:
+        for planned in plan.questions:
+            action = "update" if planned.existing else "new"
+            self.stdout.write(
+                f"line {planned.parsed.line}: {planned.kind_label} ({action}) {planned.fields['title']}: "
+                f"{len(planned.choices)} choice(s)"
+            )
+            for choice in planned.choices:
+                mark = "right" if choice.get("is_correct") else "wrong"
+                self.stdout.write(
+                    f"    [{mark}] {choice.get('text') or choice.get('match_text') or choice.get('value')}"
+                )
+            for warning in planned.warnings:
+                self.stdout.write(f"    warning: {warning}")
+        for note in plan.skipped:
+            self.stdout.write(note)
+        for error in plan.errors:
+            title = f" ({error.title})" if error.title else ""
+            self.stderr.write(f"line {error.line}{title}: {error.message}")
+
+
+def _json(result, plan) -> str:
+    data = result.to_dict()
+    data["errors"] = [
+        {"line": e.line, "title": e.title, "message": e.message, "code": e.code}
+        for e in plan.errors
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2)
