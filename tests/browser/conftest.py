@@ -83,7 +83,12 @@ def axe():
 def assert_accessible(axe):
     def check(page) -> None:
         results = axe.run(page)
-        assert results.violations_count == 0, results.generate_snapshot()
+        details = [
+            f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+            for violation in results.response["violations"]
+            for node in violation["nodes"]
+        ]
+        assert results.violations_count == 0, f"{page.url}\n" + "\n".join(details)
 
     return check
 
