@@ -18,3 +18,20 @@ document.addEventListener("submit", (event) => {
   form.dataset.submitting = "true";
   setTimeout(() => { form.dataset.submitting = "false"; }, 3000);
 });
+
+// Question editor: pick the source quote by selecting it in the lesson text.
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.getElementById("use-selection");
+  const source = document.getElementById("lesson-source");
+  const field = document.getElementById("id_source_quote");
+  if (!button || !source || !field) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const selection = window.getSelection();
+    const text = selection ? selection.toString().replace(/\s+/g, " ").trim() : "";
+    if (text && source.contains(selection.anchorNode)) {
+      field.value = text;
+      field.focus();
+    }
+  });
+});

@@ -238,3 +238,54 @@ def test_a_learner_never_sees_draft_questions(student_client):
         reverse("quizzes:attempt_detail", args=[attempt.pk])
     ).content.decode()
     assert "A draft question nobody should see" not in page
+
+
+def test_a_learner_answers_matching_and_numerical_questions(student_client):
+    from quizzes.models import Choice
+
+    quiz = make_quiz_with_questions(0)
+    matching = make_question(quiz, "matching", choices=[])
+    danube = Choice.objects.create(
+        question=matching,
+        position=1,
+        text="Danube",
+        match_text="Black Sea",
+        is_correct=True,
+    )
+    rhine = Choice.objects.create(
+        question=matching,
+        position=2,
+        text="Rhine",
+        match_text="North Sea",
+        is_correct=True,
+    )
+    Choice.objects.create(
+        question=matching, position=3, text="", match_text="Caspian Sea"
+    )
+    numerical = make_question(quiz, "numerical", choices=[])
+    Choice.objects.create(
+        question=numerical, position=1, value=10, tolerance=1, is_correct=True
+    )
+    attempt = start(student_client, quiz.section)
+    page = student_client.get(
+        reverse("quizzes:attempt_detail", args=[attempt.pk])
+    ).content.decode()
+    assert (
+        f'name="match-{danube.pk}"' in page and "<option>Caspian Sea</option>" in page
+    )
+    assert 'inputmode="decimal"' in page
+    check(
+        student_client,
+        attempt,
+        matching,
+        {f"match-{danube.pk}": "Black Sea", f"match-{rhine.pk}": "Caspian Sea"},
+    )
+    response = check(
+        student_client, attempt, numerical, {"text": "ten"}, HX_Request="true"
+    )
+    assert response.status_code == 400 and "Enter a number" in response.content.decode()
+    check(student_client, attempt, numerical, {"text": "10,5"})
+    fractions = dict(
+        Answer.objects.filter(attempt=attempt).values_list("question_id", "fraction")
+    )
+    assert fractions == {matching.pk: Decimal("0.5"), numerical.pk: Decimal("1")}
