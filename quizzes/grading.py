@@ -87,9 +87,12 @@ def grade_numerical(choices: Iterable, submission: Submission) -> Decimal:
     if value is None:
         return ZERO
     for choice in choices:
-        if choice.is_correct and choice.value is not None:
-            if abs(value - choice.value) <= (choice.tolerance or ZERO):
-                return ONE
+        if (
+            choice.is_correct
+            and choice.value is not None
+            and abs(value - choice.value) <= (choice.tolerance or ZERO)
+        ):
+            return ONE
     return ZERO
 
 

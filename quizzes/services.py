@@ -98,9 +98,13 @@ def record_answer(
         except IntegrityError:
             # Already answered (a second click, another tab): the first answer stands.
             return Answer.objects.get(attempt=attempt, question=question)
-    # Deferred feedback: the learner may change the answer until the attempt is finished.
-    answer, _ = Answer.objects.update_or_create(
-        attempt=attempt, question=question, is_checked=False, defaults=values
+    # Deferred feedback: the learner may change the answer until the attempt is finished
+    # (nothing is checked before then). One upsert, not a locked read and then a write.
+    (answer,) = Answer.objects.bulk_create(
+        [Answer(attempt=attempt, question=question, **values)],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=list(values),
     )
     return answer
 
@@ -109,30 +113,30 @@ def finish_attempt(*, attempt: Attempt) -> bool:
     """Grade the attempt and update Progress, once. Returns False if it was already finished."""
     now = timezone.now()
     with transaction.atomic():
-        # The guarded UPDATE is the lock: only one request can move finished_at off NULL.
-        if not Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
-            finished_at=now
-        ):
-            return False
-        points_by_question = dict(
-            Question.objects.filter(pk__in=attempt.question_ids).values_list(
-                "pk", "points"
+        possible = Decimal(
+            sum(
+                Question.objects.filter(pk__in=attempt.question_ids).values_list(
+                    "points", flat=True
+                )
             )
         )
-        possible = Decimal(sum(points_by_question.values()))
-        earned = sum(
-            (a.points for a in attempt.answers.only("points", "question_id")),
-            Decimal(0),
-        )
+        # Plain values: Answer instances with .only() each loaded attempt_id in a query.
+        earned = sum(attempt.answers.values_list("points", flat=True), Decimal(0))
         score = (
             (earned / possible * HUNDRED).quantize(Decimal("0.01"))
             if possible
             else Decimal(0)
         )
         passed = score >= attempt.quiz.pass_mark
-        Attempt.objects.filter(pk=attempt.pk).update(
-            points_earned=earned, points_possible=possible, score=score, passed=passed
-        )
+        # The guarded UPDATE is the lock: only one request can move finished_at off NULL.
+        if not Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+            finished_at=now,
+            points_earned=earned,
+            points_possible=possible,
+            score=score,
+            passed=passed,
+        ):
+            return False
         attempt.finished_at, attempt.points_earned, attempt.points_possible = (
             now,
             earned,
@@ -145,10 +149,9 @@ def finish_attempt(*, attempt: Attempt) -> bool:
 
 def _record_progress(*, attempt: Attempt, now) -> None:
     section_id = attempt.quiz.section_id
-    progress, _ = Progress.objects.get_or_create(
+    progress, _ = Progress.objects.select_for_update().get_or_create(
         learner_id=attempt.learner_id, section_id=section_id
     )
-    progress = Progress.objects.select_for_update().get(pk=progress.pk)
     progress.attempts_count = F("attempts_count") + 1
     progress.last_score = attempt.score
     progress.last_attempt_at = now

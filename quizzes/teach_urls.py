@@ -11,9 +11,25 @@ urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz_detail"),
     path("quizzes/<int:quiz_id>/new", views.question_edit, name="question_new"),
     path("quizzes/<int:quiz_id>/import", views.import_file, name="import_file"),
-    path("quizzes/<int:quiz_id>/export.<str:file_format>", views.export_quiz, name="export_quiz"),
+    path(
+        "quizzes/<int:quiz_id>/export.<str:file_format>",
+        views.export_quiz,
+        name="export_quiz",
+    ),
     path("questions/<int:question_id>/edit", views.question_edit, name="question_edit"),
-    path("questions/<int:question_id>/preview", views.question_preview, name="question_preview"),
-    path("questions/<int:question_id>/status", views.question_status, name="question_status"),
-    path("questions/<int:question_id>/delete", views.question_delete, name="question_delete"),
+    path(
+        "questions/<int:question_id>/preview",
+        views.question_preview,
+        name="question_preview",
+    ),
+    path(
+        "questions/<int:question_id>/status",
+        views.question_status,
+        name="question_status",
+    ),
+    path(
+        "questions/<int:question_id>/delete",
+        views.question_delete,
+        name="question_delete",
+    ),
 ]

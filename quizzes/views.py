@@ -13,8 +13,8 @@ from django_htmx.middleware import HtmxDetails
 from quizzes import services
 from quizzes.forms import SubmissionError, read_submission
 from quizzes.learning import attempt_items, course_outline
+from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
-from quizzes.models import Attempt, Question
 from relations.models import Article, Section
 
 
@@ -245,13 +245,19 @@ def my_progress(request):
     by_section: dict[int, list[Attempt]] = {}
     for attempt in attempts.select_related("quiz"):
         by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
+    # One query for every course's progress, not one per course.
+    progress = {
+        row.section_id: row for row in Progress.objects.filter(learner=request.user)
+    }
     outlines = []
     for article in articles:
         sections = sorted(
             (s for s in article.sections.all() if s.is_published),
             key=lambda s: s.position,
         )
-        outline = course_outline(article, request.user, sections=sections)
+        outline = course_outline(
+            article, request.user, sections=sections, progress=progress
+        )
         for lesson_state in outline.lessons:
             lesson_state.attempts = by_section.get(lesson_state.section.pk, [])
         outlines.append(outline)

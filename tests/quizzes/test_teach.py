@@ -304,7 +304,6 @@ def test_lesson_edit_that_removes_the_quote_flags_the_question(quiz):
     section = quiz.section
     section.body = section.body.replace("ten countries", "several countries")
     section.save()
-    Question.objects.filter(quiz__section=section).refresh_review_flags()
     question.refresh_from_db()
     assert question.needs_review
     assert "no longer occurs" in question.review_reason

@@ -1,0 +1,76 @@
+"""htmx requests carry the CSRF token the page gives them, and need it."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from quizzes.models import Answer
+from tests.security.helpers import HTMX, attempt_url, check_url, parse, right_answer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def csrf_client(student):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    return client
+
+
+def htmx_token(client, url) -> str:
+    """The token as htmx sends it: from the hx-headers on <body>."""
+    body = parse(client.get(url).content).find_all("body")[0]
+    headers = {
+        name.lower(): value
+        for name, value in json.loads(body.attrs["hx-headers"]).items()
+    }
+    return headers["x-csrftoken"]
+
+
+def test_an_htmx_check_without_the_token_is_forbidden(csrf_client, attempt, questions):
+    csrf_client.get(attempt_url(attempt))
+    question = questions["single"]
+    response = csrf_client.post(
+        check_url(attempt, question), right_answer(question), headers=HTMX
+    )
+    assert response.status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_an_htmx_check_with_a_wrong_token_is_forbidden(csrf_client, attempt, questions):
+    token = htmx_token(csrf_client, attempt_url(attempt))
+    forged = token[::-1] if token[::-1] != token else "x" * len(token)
+    question = questions["single"]
+    response = csrf_client.post(
+        check_url(attempt, question),
+        right_answer(question),
+        headers={**HTMX, "X-CSRFToken": forged},
+    )
+    assert response.status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_an_htmx_check_with_the_token_from_the_page_is_accepted(
+    csrf_client, attempt, questions
+):
+    token = htmx_token(csrf_client, attempt_url(attempt))
+    question = questions["single"]
+    response = csrf_client.post(
+        check_url(attempt, question),
+        right_answer(question),
+        headers={**HTMX, "X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    assert Answer.objects.get(attempt=attempt, question=question).is_right
+
+
+def test_every_htmx_form_is_also_a_plain_form_with_its_own_token(csrf_client, attempt):
+    page = parse(csrf_client.get(attempt_url(attempt)).content)
+    htmx_forms = [form for form in page.find_all("form") if "hx-post" in form.attrs]
+    assert htmx_forms
+    for form in htmx_forms:
+        assert form.attrs["method"] == "post"
+        assert form.attrs["action"] == form.attrs["hx-post"]
+        names = [element.attrs.get("name") for element in form.find_all("input")]
+        assert "csrfmiddlewaretoken" in names
