@@ -5,6 +5,7 @@ custom save()), so derived fields are computed here explicitly.
 """
 
 import json
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +126,7 @@ def _load_questions(
             ]
         else:
             rows = data["choices"]
-        Choice.objects.bulk_create(
+        choices = [
             Choice(
                 question=question,
                 position=index,
@@ -134,5 +135,8 @@ def _load_questions(
                 feedback=row.get("feedback", ""),
             )
             for index, row in enumerate(rows, start=1)
-        )
+        ]
+        # Ids in a random order: an option's id must not say where the right one was written.
+        random.SystemRandom().shuffle(choices)
+        Choice.objects.bulk_create(choices)
         report.created.append(f"question {data['key']}")

@@ -182,22 +182,9 @@ def save_question(*, question: Question, choices: list[dict], user) -> Question:
                 question.position = (last or 0) + 1
         question.updated_by = user
         question.save()
-        existing = {choice.pk: choice for choice in question.choices.all()}
-        # Free the positions first: (question, position) is unique.
-        question.choices.update(position=F("position") + 10_000)
-        kept = set()
-        for position, data in enumerate(choices, start=1):
-            fields = {k: v for k, v in data.items() if k != "id"}
-            choice = existing.get(data.get("id"))
-            if choice is None:
-                Choice.objects.create(question=question, position=position, **fields)
-                continue
-            for name, value in fields.items():
-                setattr(choice, name, value)
-            choice.position = position
-            choice.save()
-            kept.add(choice.pk)
-        question.choices.exclude(pk__in=kept).filter(position__gt=10_000).delete()
+        # Nobody answered it, so nothing points at its choices: write them afresh.
+        question.choices.all().delete()
+        create_choices(question, choices)
     return question
 
 
@@ -211,15 +198,23 @@ def _save_new_version(*, question: Question, choices: list[dict], user) -> Quest
     question.is_current = True
     question.updated_by = user
     question.save()
-    Choice.objects.bulk_create(
+    create_choices(question, choices)
+    return question
+
+
+def create_choices(question: Question, rows: list[dict]) -> list[Choice]:
+    """Create the choices in a random order of ids: an option's id must not tell the
+    learner where the teacher put it, and teachers often write the right one first."""
+    choices = [
         Choice(
             question=question,
             position=position,
-            **{k: v for k, v in data.items() if k != "id"},
+            **{k: v for k, v in row.items() if k != "id"},
         )
-        for position, data in enumerate(choices, start=1)
-    )
-    return question
+        for position, row in enumerate(rows, start=1)
+    ]
+    random.SystemRandom().shuffle(choices)
+    return Choice.objects.bulk_create(choices)
 
 
 def set_status(*, question: Question, status: str) -> None:

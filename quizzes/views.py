@@ -37,7 +37,7 @@ def _learner_attempt(request, attempt_id: int) -> Attempt:
 
 @require_GET
 def home(request):
-    articles = list(Article.objects.published().prefetch_related("sections"))
+    articles = list(Article.objects.published())
     if len(articles) == 1:
         return article_detail(request, articles[0].slug, article=articles[0])
     return TemplateResponse(

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.template.defaultfilters import floatformat
 from playwright.sync_api import expect
 
 from quizzes.models import Attempt, Progress
@@ -89,7 +90,7 @@ def test_the_whole_journey_with_htmx(page, live_server, course, assert_accessibl
     progress = Progress.objects.get(learner__username="learner")
     assert progress.attempts_count == 2
     expect(page.locator(".progress-table tbody tr").first).to_contain_text(
-        f"{progress.best_score:.0f}%"
+        f"{floatformat(progress.best_score, 0)}%"
     )
     assert_accessible(page)
 

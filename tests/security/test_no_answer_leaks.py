@@ -259,15 +259,6 @@ def test_matching_options_do_not_follow_the_order_of_the_rows(
     assert len({tuple(options) for options in first_options}) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Option values are Choice primary keys, which follow the order the teacher "
-        "entered the choices; the first course enters the right choice first, so the "
-        "option with the smallest value is always right. Needs per-attempt option "
-        "tokens (template + forms.read_submission), not a small fix."
-    ),
-)
 def test_always_picking_the_option_with_the_smallest_value_does_not_pass_the_first_course(
     student, student_client, first_course
 ):
