@@ -39,7 +39,7 @@ lint: install
 
 test: install lint
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
