@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.gift", views.export_all, name="export_all"),
     path("lessons/<int:section_id>/quiz", views.quiz_create, name="quiz_create"),
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz_detail"),
+    path("quizzes/<int:quiz_id>/results", views.quiz_results, name="quiz_results"),
     path("quizzes/<int:quiz_id>/new", views.question_edit, name="question_new"),
     path("quizzes/<int:quiz_id>/import", views.import_file, name="import_file"),
     path(

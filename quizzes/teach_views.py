@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,7 +20,7 @@ from quizzes.forms import SubmissionError, read_submission
 from quizzes.gift import export_gift, parse_gift
 from quizzes.interchange import ParsedQuestion
 from quizzes.learning import QuestionItem
-from quizzes.models import Answer, Question, Quiz
+from quizzes.models import Answer, Progress, Question, Quiz
 from quizzes.teach_forms import (
     TRUE_FALSE_ROWS,
     ImportForm,
@@ -346,3 +347,53 @@ def export_all(request):
         )
         parsed.extend(bank.to_parsed(question) for question in quiz.questions.all())
     return _download(export_gift(parsed), "relations-questions.gift.txt")
+
+
+RECENT_ANSWERS = 5000
+
+
+@require_GET
+@teacher_required
+def quiz_results(request, quiz_id: int):
+    """How learners do on this quiz, and which wrong options they pick."""
+    quiz = _quiz(quiz_id)
+    questions = list(
+        quiz.questions.current()
+        .prefetch_related("choices")
+        .annotate(answer_count=Count("answers"), average=Avg("answers__fraction"))
+        .order_by("position")
+    )
+    picks: dict[int, int] = {}
+    recent = (
+        Answer.objects.filter(question__in=questions)
+        .order_by("-answered_at")
+        .values_list("response", flat=True)[:RECENT_ANSWERS]
+    )
+    for response in recent:
+        for choice_id in response.get("choices", ()):
+            picks[choice_id] = picks.get(choice_id, 0) + 1
+    for question in questions:
+        question.option_stats = [
+            (choice, picks.get(choice.pk, 0)) for choice in question.choices.all()
+        ]
+    summary = Progress.objects.filter(
+        section=quiz.section, attempts_count__gt=0
+    ).aggregate(
+        learners=Count("pk"),
+        passed=Count("pk", filter=Q(first_passed_at__isnull=False)),
+        average_best=Avg("best_score"),
+    )
+    learners = Paginator(
+        Progress.objects.filter(section=quiz.section, attempts_count__gt=0)
+        .select_related("learner")
+        .order_by("learner__username"),
+        50,
+    ).get_page(request.GET.get("page"))
+    context = {
+        "quiz": quiz,
+        "questions": questions,
+        "summary": summary,
+        "learners": learners,
+        "recent_limit": RECENT_ANSWERS,
+    }
+    return TemplateResponse(request, "quizzes/teach/quiz_results.html", context)

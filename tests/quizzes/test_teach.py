@@ -56,6 +56,7 @@ def test_students_get_403_and_anonymous_users_go_to_login(client, student, quiz)
     urls = [
         reverse("teach:index"),
         reverse("teach:quiz_detail", args=[quiz.pk]),
+        reverse("teach:quiz_results", args=[quiz.pk]),
         reverse("teach:question_new", args=[quiz.pk]),
         reverse("teach:import_file", args=[quiz.pk]),
         reverse("teach:export_quiz", args=[quiz.pk, "gift"]),
@@ -311,3 +312,46 @@ def test_lesson_edit_that_removes_the_quote_flags_the_question(quiz):
 
 def test_section_factory_body_has_the_quote():
     assert QUOTE in make_section().body
+
+
+def test_results_show_how_often_each_wrong_option_is_picked(teacher_client, quiz):
+    from tests.factories import make_user
+
+    question = make_question(quiz)
+    wrong = question.choices.filter(is_correct=False).first()
+    for _ in range(3):
+        attempt = start_attempt(learner=make_user(), quiz=quiz)
+        record_answer(
+            attempt=attempt,
+            question=question,
+            submission=Submission(choice_ids=(wrong.pk,)),
+        )
+        finish_attempt(attempt=attempt)
+    page = teacher_client.get(
+        reverse("teach:quiz_results", args=[quiz.pk])
+    ).content.decode()
+    assert "3 learners took this quiz; 0 passed." in page
+    assert f'<tr><th scope="row">{wrong.text}</th><td>no</td><td>3</td></tr>' in page
+
+
+def test_results_page_query_count_does_not_grow_with_learners(
+    teacher_client, quiz, django_assert_max_num_queries
+):
+    from tests.factories import make_user
+
+    question = make_question(quiz)
+    for _ in range(12):
+        attempt = start_attempt(learner=make_user(), quiz=quiz)
+        record_answer(
+            attempt=attempt,
+            question=question,
+            submission=Submission(choice_ids=(question.choices.first().pk,)),
+        )
+        finish_attempt(attempt=attempt)
+    with django_assert_max_num_queries(12):
+        assert (
+            teacher_client.get(
+                reverse("teach:quiz_results", args=[quiz.pk])
+            ).status_code
+            == 200
+        )
