@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
+
 from quizzes.models import Answer, Attempt, Choice, Progress, Question
 from relations.models import Article, Section
 
@@ -180,34 +182,54 @@ class QuestionItem:
         return "wrong"
 
 
-def attempt_items(attempt: Attempt) -> list[QuestionItem]:
-    """The attempt's questions in its stored order: three queries, whatever the count."""
-    questions = {
-        question.pk: question
-        for question in Question.objects.filter(pk__in=attempt.question_ids)
+def _ordered_choices(attempt: Attempt, question: Question) -> list[Choice]:
+    by_id = {choice.pk: choice for choice in question.choices.all()}
+    order = attempt.choice_order.get(str(question.pk), [])
+    # Choices added after the attempt started (an edit without answers) come last.
+    order = [cid for cid in order if cid in by_id] + [
+        cid for cid in by_id if cid not in order
+    ]
+    return [by_id[cid] for cid in order]
+
+
+def _questions(ids) -> "models.QuerySet[Question]":
+    return (
+        Question.objects.filter(pk__in=ids)
         .select_related("quiz__section__article")
         .prefetch_related("choices")
-    }
+    )
+
+
+def attempt_items(attempt: Attempt) -> list[QuestionItem]:
+    """The attempt's questions in its stored order: three queries, whatever the count."""
+    questions = {question.pk: question for question in _questions(attempt.question_ids)}
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
     items = []
     for qid in attempt.question_ids:
         question = questions.get(qid)
         if question is None:
             continue
-        by_id = {choice.pk: choice for choice in question.choices.all()}
-        order = attempt.choice_order.get(str(qid), [])
-        # Choices added after the attempt started (an edit without answers) come last.
-        order = [cid for cid in order if cid in by_id] + [
-            cid for cid in by_id if cid not in order
-        ]
-        choices = [by_id[cid] for cid in order]
         items.append(
             QuestionItem(
                 number=len(items) + 1,
                 question=question,
-                choices=choices,
+                choices=_ordered_choices(attempt, question),
                 answer=answers.get(qid),
                 attempt=attempt,
             )
         )
     return items
+
+
+def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, int]:
+    """One question of the attempt and how many are answered: three queries."""
+    question = _questions([question_id]).get()
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    item = QuestionItem(
+        number=attempt.question_ids.index(question_id) + 1,
+        question=question,
+        choices=_ordered_choices(attempt, question),
+        answer=answers.get(question_id),
+        attempt=attempt,
+    )
+    return item, len(answers)

@@ -28,14 +28,11 @@ def mark_read(*, learner, section) -> None:
         learner=learner, section=section, read_at__isnull=True
     ).update(read_at=now)
     if not updated:
-        try:
-            with transaction.atomic():
-                Progress.objects.get_or_create(
-                    learner=learner, section=section, defaults={"read_at": now}
-                )
-        except IntegrityError:
-            # Another request created the row between our two statements; it is read.
-            pass
+        # No row yet, or already read: insert, and let an existing row win.
+        Progress.objects.bulk_create(
+            [Progress(learner=learner, section=section, read_at=now)],
+            ignore_conflicts=True,
+        )
 
 
 def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
@@ -70,6 +67,7 @@ def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> A
             question_ids=[question.pk for question in questions],
             choice_order=choice_order,
             feedback_mode=quiz.feedback_mode,
+            points_possible=sum(question.points for question in questions),
         )
         mark_read(learner=learner, section=quiz.section)
     return attempt
@@ -113,7 +111,8 @@ def finish_attempt(*, attempt: Attempt) -> bool:
     """Grade the attempt and update Progress, once. Returns False if it was already finished."""
     now = timezone.now()
     with transaction.atomic():
-        possible = Decimal(
+        # Set when the attempt started; computed here only for attempts made elsewhere.
+        possible = attempt.points_possible or Decimal(
             sum(
                 Question.objects.filter(pk__in=attempt.question_ids).values_list(
                     "points", flat=True

@@ -12,7 +12,7 @@ from django_htmx.middleware import HtmxDetails
 
 from quizzes import services
 from quizzes.forms import SubmissionError, read_submission
-from quizzes.learning import attempt_items, course_outline
+from quizzes.learning import attempt_item, attempt_items, course_outline
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
 from relations.models import Article, Section
@@ -108,8 +108,11 @@ def start_quiz(request, article_slug: str, section_slug: str):
         slug=section_slug,
         quiz__is_published=True,
     )
-    lesson_state = course_outline(section.article, request.user).lesson(section)
-    if lesson_state.is_locked:
+    gated = section.article.requires_passing
+    if (
+        gated
+        and course_outline(section.article, request.user).lesson(section).is_locked
+    ):
         messages.error(
             request, _("Pass the previous lesson's quiz to unlock this one.")
         )
@@ -136,16 +139,7 @@ def attempt_detail(request, attempt_id: int):
 
 
 def _quiz_context(attempt: Attempt, items) -> dict:
-    answered = sum(1 for item in items if item.answer)
-    return {
-        "attempt": attempt,
-        "quiz": attempt.quiz,
-        "section": attempt.quiz.section,
-        "items": items,
-        "answered": answered,
-        "total": len(items),
-        "unanswered": len(items) - answered,
-    }
+    return {**_counts(attempt, sum(1 for item in items if item.answer)), "items": items}
 
 
 @never_cache
@@ -157,38 +151,53 @@ def check_answer(request, attempt_id: int, question_id: int):
         return _finished_response(request, attempt)
     if question_id not in attempt.question_ids:
         raise Http404(_("This question is not part of this attempt."))
-    items = attempt_items(attempt)
-    item = next(item for item in items if item.question.pk == question_id)
-    status = 200
+    item, answered = attempt_item(attempt, question_id)
     if not item.is_locked:
         try:
             submission = read_submission(item.question, request.POST)
         except SubmissionError as error:
             if error.tampered:
                 return HttpResponseBadRequest(error.message)
-            item.error, status = error.message, 400
-        else:
-            item.answer = services.record_answer(
-                attempt=attempt, question=item.question, submission=submission
-            )
-    if request.htmx:
-        context = {**_quiz_context(attempt, items), "item": item}
-        return TemplateResponse(
-            request,
-            "quizzes/attempt_detail.html#check-response",
-            context,
-            status=status,
+            return _answer_error(request, attempt, item, answered, error.message)
+        answered += item.answer is None
+        item.answer = services.record_answer(
+            attempt=attempt, question=item.question, submission=submission
         )
-    if status != 200:
+    if request.htmx:
+        context = {**_counts(attempt, answered), "item": item}
         return TemplateResponse(
-            request,
-            "quizzes/attempt_detail.html",
-            _quiz_context(attempt, items),
-            status=status,
+            request, "quizzes/attempt_detail.html#check-response", context
         )
     return redirect(
         f"{reverse('quizzes:attempt_detail', args=[attempt.pk])}#{item.dom_id}"
     )
+
+
+def _counts(attempt: Attempt, answered: int) -> dict:
+    total = len(attempt.question_ids)
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "section": attempt.quiz.section,
+        "answered": answered,
+        "total": total,
+        "unanswered": total - answered,
+    }
+
+
+def _answer_error(request, attempt: Attempt, item, answered: int, message: str):
+    """A slip (nothing chosen, not a number): the question again, with the message."""
+    item.error = message
+    if request.htmx:
+        context = {**_counts(attempt, answered), "item": item}
+        template = "quizzes/attempt_detail.html#check-response"
+        return TemplateResponse(request, template, context, status=400)
+    items = attempt_items(attempt)
+    for other in items:
+        if other.question.pk == item.question.pk:
+            other.error = message
+    context = _quiz_context(attempt, items)
+    return TemplateResponse(request, "quizzes/attempt_detail.html", context, status=400)
 
 
 def _finished_response(request, attempt: Attempt):
@@ -204,8 +213,7 @@ def _finished_response(request, attempt: Attempt):
 def finish_attempt(request, attempt_id: int):
     attempt = _learner_attempt(request, attempt_id)
     if not attempt.is_finished and request.POST.get("confirm") != "yes":
-        items = attempt_items(attempt)
-        context = _quiz_context(attempt, items)
+        context = _counts(attempt, attempt.answers.count())
         if context["unanswered"]:
             return TemplateResponse(
                 request, "quizzes/attempt_confirm_finish.html", context

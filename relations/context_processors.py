@@ -17,4 +17,5 @@ def is_teacher(user) -> bool:
 
 def roles(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    return {"is_teacher": bool(user) and is_teacher(user)}
+    # A callable: templates call it only where they ask (htmx fragments never do).
+    return {"is_teacher": lambda: user is not None and is_teacher(user)}
