@@ -56,8 +56,17 @@ def article_detail(request, article_slug: str, article: Article | None = None):
 
 @require_GET
 def lesson(request, article_slug: str, section_slug: str):
-    article = _published_article(article_slug)
-    outline = course_outline(article, request.user)
+    # The article comes with its lessons: one query for both.
+    sections = list(
+        Section.objects.published()
+        .filter(article__slug=article_slug)
+        .select_related("article", "quiz")
+        .order_by("position")
+    )
+    if not sections:
+        raise Http404(_("No such lesson."))
+    article = sections[0].article
+    outline = course_outline(article, request.user, sections=sections)
     current = next(
         (les for les in outline.lessons if les.section.slug == section_slug), None
     )
