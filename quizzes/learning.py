@@ -200,6 +200,21 @@ def _questions(ids) -> "models.QuerySet[Question]":
     )
 
 
+def _question_with_choices(question_id: int) -> Question:
+    """A question and its choices in one query ("Check answer" runs on every answer)."""
+    choices = list(
+        Choice.objects.filter(question_id=question_id)
+        .select_related("question__quiz__section__article")
+        .order_by("position")
+    )
+    if not choices:
+        return _questions([question_id]).get()
+    question = choices[0].question
+    # What prefetch_related("choices") would have stored, without its second query.
+    question._prefetched_objects_cache = {"choices": choices}
+    return question
+
+
 def attempt_items(attempt: Attempt) -> list[QuestionItem]:
     """The attempt's questions in its stored order: three queries, whatever the count."""
     questions = {question.pk: question for question in _questions(attempt.question_ids)}
@@ -222,8 +237,8 @@ def attempt_items(attempt: Attempt) -> list[QuestionItem]:
 
 
 def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, int]:
-    """One question of the attempt and how many are answered: three queries."""
-    question = _questions([question_id]).get()
+    """One question of the attempt and how many are answered: two queries."""
+    question = _question_with_choices(question_id)
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
     item = QuestionItem(
         number=attempt.question_ids.index(question_id) + 1,
