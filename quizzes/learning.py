@@ -1,6 +1,7 @@
 """What the learner's pages show: lessons with their state, questions with their answers."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.db import models
@@ -114,7 +115,7 @@ class QuestionItem:
     error: str = ""
     posted: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def dom_id(self) -> str:
         return f"question-{self.question.pk}"
 
@@ -129,8 +130,9 @@ class QuestionItem:
     def is_locked(self) -> bool:
         return self.show_feedback
 
-    @property
+    @cached_property
     def chosen_ids(self) -> set[int]:
+        # Cached: templates ask once per option. Set `answer` before rendering.
         if self.answer:
             return set(self.answer.response.get("choices", ()))
         return set()
@@ -182,6 +184,14 @@ class QuestionItem:
         return "wrong"
 
 
+# Each question row would otherwise carry its lesson's whole text, twice.
+LESSON_TEXT = (
+    "quiz__section__body",
+    "quiz__section__body_html",
+    "quiz__section__article__summary",
+)
+
+
 def _ordered_choices(attempt: Attempt, question: Question) -> list[Choice]:
     by_id = {choice.pk: choice for choice in question.choices.all()}
     order = attempt.choice_order.get(str(question.pk), [])
@@ -196,6 +206,7 @@ def _questions(ids) -> "models.QuerySet[Question]":
     return (
         Question.objects.filter(pk__in=ids)
         .select_related("quiz__section__article")
+        .defer(*LESSON_TEXT)
         .prefetch_related("choices")
     )
 
@@ -205,6 +216,7 @@ def _question_with_choices(question_id: int) -> Question:
     choices = list(
         Choice.objects.filter(question_id=question_id)
         .select_related("question__quiz__section__article")
+        .defer(*(f"question__{field}" for field in LESSON_TEXT))
         .order_by("position")
     )
     if not choices:
