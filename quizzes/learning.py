@@ -1,8 +1,8 @@
 """What the learner's pages show: lessons with their state, questions with their answers."""
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import models
 
