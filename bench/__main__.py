@@ -1,0 +1,1355 @@
+"""python -m bench: Relations under load, served as production serves it, on 127.0.0.1 only.
+
+Builds a throwaway database in a temporary folder (or uses --database-url), fills it with
+demo learners, serves it with gunicorn (DEBUG off, whitenoise with the manifest storage),
+signs a student in, measures the learner's pages with wrk and whole quizzes with Python
+clients, counts the queries of one attempt in-process, and writes BENCHMARKS.md.
+Every phase is bounded in time, and gunicorn is stopped at the end, on errors and on
+Ctrl-C. ``make bench BENCH_ARGS="--large"`` also measures 10,000 learners.
+"""
+
+import argparse
+import contextlib
+import datetime
+import hashlib
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench import (
+    BASELINE,
+    FlowResult,
+    PageResult,
+    Target,
+    WrkResult,
+    attempt_id,
+    csrf_field,
+    error_target,
+    lesson_links,
+    merge_flows,
+    page_targets,
+    pages_table,
+    parse_wrk,
+    query_targets,
+    question_forms,
+    start_action,
+    summarize,
+    with_ratios,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA_SCRIPT = Path(__file__).with_name("report.lua")
+HOST = "127.0.0.1"
+PREFIX = "demo"
+PASSWORD = "bench-demo-password"
+STUDENT = f"{PREFIX}0001"
+LARGE = 10_000
+SEED = 1
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    worker_class: str
+    workers: int
+    threads: int = 1
+
+    @property
+    def label(self) -> str:
+        if self.worker_class == "gthread":
+            return f"gthread, {self.workers} workers × {self.threads} threads"
+        return f"{self.worker_class}, {self.workers} workers"
+
+    def gunicorn_args(self) -> list[str]:
+        args = ["--workers", str(self.workers), "--worker-class", self.worker_class]
+        if self.worker_class == "gthread":
+            args += ["--threads", str(self.threads)]
+        return args
+
+
+# Measured on the 2-core machine (BENCHMARKS.md, "Workers"): sync did better on every
+# learner page and on the quiz flow, with lower p99; with keep-alive clients gthread's two
+# workers often split the connections unevenly (one worker, one core, serving most of them).
+DEFAULT_CLASS = "sync"
+DEFAULT_WORKERS = {"sync": 5, "gthread": 2}
+DEFAULT_THREADS = 8
+CANDIDATES = (WorkerConfig("sync", 5), WorkerConfig("gthread", 2, 8))
+
+
+def say(message: str) -> None:
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--learners", type=int, default=100, help="demo learners (default 100)"
+    )
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds per wrk run (10)"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=16, help="wrk connections (16)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per path; medians (3)"
+    )
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (sync 5, gthread 2)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="gthread threads (8)"
+    )
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default=DEFAULT_CLASS,
+        help=f"({DEFAULT_CLASS})",
+    )
+    parser.add_argument(
+        "--large", action="store_true", help=f"also measure {LARGE:,} learners"
+    )
+    parser.add_argument(
+        "--database-url",
+        help="a throwaway database to use instead of a temporary SQLite file",
+    )
+    parser.add_argument(
+        "--flow-threads", type=int, default=16, help="quiz-taking clients (16)"
+    )
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1)")
+    parser.add_argument(
+        "--compare-duration",
+        type=int,
+        default=3,
+        help="seconds per path, sync vs gthread (3)",
+    )
+    parser.add_argument(
+        "--compare-runs",
+        type=int,
+        default=3,
+        help="runs of sync vs gthread; medians (3)",
+    )
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip sync vs gthread"
+    )
+    parser.add_argument(
+        "--output", default=str(ROOT / "BENCHMARKS.md"), help="report file"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--internal", choices=["queries", "stats", "pages"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--internal-input", help=argparse.SUPPRESS)
+    parser.add_argument("--internal-output", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.learners < 2:
+        parser.error("--learners must be at least 2 (a student and the quiz takers)")
+    if (
+        min(args.duration, args.connections, args.runs, args.flow_threads, args.threads)
+        < 1
+    ):
+        parser.error("durations, counts and threads must be positive")
+    return args
+
+
+def main_config(args) -> WorkerConfig:
+    workers = args.workers or DEFAULT_WORKERS[args.worker_class]
+    threads = args.threads if args.worker_class == "gthread" else 1
+    return WorkerConfig(args.worker_class, workers, threads)
+
+
+# The Django side, run in subprocesses with the bench's environment.
+
+
+def django_env(database_url: str) -> dict[str, str]:
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_HTTPS="0",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_CONN_MAX_AGE="60",
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env: dict, *args: str, timeout: int = 600) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+        )
+    return result.stdout
+
+
+def generate(env: dict, learners: int) -> tuple[float, str]:
+    """Demo learners up to ``learners``; the command's own time and summary line."""
+    began = time.monotonic()
+    out = manage(
+        env,
+        "generate_demo_data",
+        f"--learners={learners}",
+        f"--seed={SEED}",
+        f"--prefix={PREFIX}",
+        f"--password={PASSWORD}",
+    )
+    summary = out.strip().splitlines()[0] if out.strip() else ""
+    match = re.search(r" in ([\d.]+) s\.", summary)
+    return (float(match.group(1)) if match else time.monotonic() - began), summary
+
+
+def internal(env: dict, mode: str, tmp: Path, given: dict | None = None) -> dict:
+    """Run this module's --internal mode in a subprocess; its JSON result."""
+    output, given_path = tmp / f"{mode}.json", tmp / f"{mode}-input.json"
+    given_path.write_text(json.dumps(given or {}))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            f"--internal={mode}",
+            f"--internal-input={given_path}",
+            f"--internal-output={output}",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+    )
+    return json.loads(output.read_text())
+
+
+def internal_main(args) -> int:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relations.settings")
+    django.setup()
+    given = json.loads(Path(args.internal_input).read_text())
+    if args.internal == "queries":
+        result = measure_queries()
+    elif args.internal == "pages":
+        result = page_costs(given["cookie"], given["paths"])
+    else:
+        result = dataset_stats()
+    Path(args.internal_output).write_text(json.dumps(result))
+    return 0
+
+
+def page_costs(cookie: str, paths: list[str], repeat: int = 40) -> list[dict]:
+    """Each page served in-process, one request at a time, no HTTP: where the time goes."""
+    import io
+    import statistics
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    application = WSGIHandler()
+
+    def get(path: str) -> str:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": HOST,
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": HOST,
+            "HTTP_HOST": HOST,
+            "HTTP_COOKIE": cookie,
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+        }
+        status = []
+        response = application(
+            environ, lambda s, headers, exc_info=None: status.append(s)
+        )
+        try:
+            b"".join(response)
+        finally:
+            response.close()  # as a WSGI server does: request_finished and its handlers
+        return status[0]
+
+    sql_seconds = [0.0]
+
+    def timed_sql(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_seconds[0] += time.perf_counter() - began
+
+    costs = []
+    for path in paths:
+        for _ in range(5):
+            status = get(path)
+        with CaptureQueriesContext(connection) as captured:
+            get(path)
+        queries = len(captured)  # now: the next request empties the log
+        times = []
+        sql_seconds[0] = 0.0
+        with connection.execute_wrapper(timed_sql):
+            for _ in range(repeat):
+                began = time.perf_counter()
+                get(path)
+                times.append((time.perf_counter() - began) * 1000)
+        costs.append(
+            {
+                "path": path,
+                "status": status,
+                "queries": queries,
+                "ms": statistics.median(times),
+                "sql_ms": sql_seconds[0] * 1000 / repeat,
+            }
+        )
+    return costs
+
+
+def dataset_stats() -> dict:
+    from django.contrib.auth.models import User
+
+    from quizzes.models import Answer, Attempt, Progress
+
+    return {
+        "learners": User.objects.filter(username__startswith=PREFIX).count(),
+        "student_attempts": Attempt.objects.filter(learner__username=STUDENT).count(),
+        "attempts": Attempt.objects.count(),
+        "answers": Answer.objects.count(),
+        "progress": Progress.objects.count(),
+    }
+
+
+class TransactionCounter:
+    """Commits: those ending atomic blocks and the writes that autocommit on their own."""
+
+    writes = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.commits = self.autocommit_writes = self.savepoints = 0
+
+    def __enter__(self):
+        original = self.connection.commit
+
+        def commit():
+            self.commits += 1
+            return original()
+
+        self.connection.commit = commit
+        self._wrapper = self.connection.execute_wrapper(self._observe)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._wrapper.__exit__(*exc_info)
+        del self.connection.commit
+
+    def _observe(self, execute, sql, params, many, context):
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb == "SAVEPOINT":
+            self.savepoints += 1
+        elif verb in self.writes and not self.connection.in_atomic_block:
+            self.autocommit_writes += 1
+        return execute(sql, params, many, context)
+
+    @property
+    def transactions(self) -> int:
+        return self.commits + self.autocommit_writes
+
+
+LESSON_BODY = (
+    "## Rivers\n\nThe Danube flows through ten countries before it reaches the Black Sea.\n\n"
+    "The Rhine carries more freight than any other river in Europe, mostly coal and grain.\n"
+)
+
+
+def measure_queries() -> dict:
+    """Queries of one whole attempt at a 10- and a 50-question quiz, on a throwaway database."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    if connection.vendor != "sqlite":
+        # A name of its own: autoclobber must never drop a test database in use by pytest.
+        connection.settings_dict["TEST"]["NAME"] = f"test_relations_bench_{os.getpid()}"
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False
+    )
+    try:
+        return {str(count): attempt_queries(count) for count in (10, 50)}
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def attempt_queries(count: int) -> list[dict]:
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from quizzes.models import Attempt, Choice, Question, Quiz
+    from relations.models import Article, Section
+
+    article = Article.objects.create(
+        title=f"Benchmark, {count} questions", slug=f"bench-{count}", is_published=True
+    )
+    section = Section.objects.create(
+        article=article,
+        position=1,
+        title="Rivers",
+        slug="rivers",
+        body=LESSON_BODY,
+        is_published=True,
+    )
+    quiz = Quiz.objects.create(section=section)
+    kinds = [
+        Question.Kind.SINGLE,
+        Question.Kind.MULTIPLE,
+        Question.Kind.TRUE_FALSE,
+        Question.Kind.SHORT,
+    ]
+    options = {
+        Question.Kind.SINGLE: [("Danube", True), ("Rhine", False), ("Thames", False)],
+        Question.Kind.MULTIPLE: [("Coal", True), ("Grain", True), ("Oil", False)],
+        Question.Kind.TRUE_FALSE: [("True", True), ("False", False)],
+        Question.Kind.SHORT: [("Danube", True), ("the Danube river", True)],
+    }
+    for position in range(1, count + 1):
+        kind = kinds[(position - 1) % len(kinds)]
+        question = Question.objects.create(
+            quiz=quiz,
+            position=position,
+            kind=kind,
+            prompt=f"Question {position}: which river reaches the Black Sea?",
+            explanation="The lesson says the Danube reaches the Black Sea.",
+            source_quote="The Danube flows through ten countries",
+            status=Question.Status.PUBLISHED,
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                position=index,
+                text=text,
+                is_correct=right,
+                feedback="",
+            )
+            for index, (text, right) in enumerate(options[kind], start=1)
+        )
+    learner = User.objects.create_user(f"bench-queries-{count}")
+    client = Client()
+    client.force_login(learner)
+    steps = []
+
+    def measured(step: str, expected: int, call):
+        with (
+            TransactionCounter(connection) as counter,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = call()
+        if response.status_code != expected:
+            raise RuntimeError(
+                f"{step}: HTTP {response.status_code}, expected {expected}"
+            )
+        steps.append(
+            {
+                "step": step,
+                "queries": len(queries),
+                "transactions": counter.transactions,
+                "savepoints": counter.savepoints,
+                "sql": [query["sql"] for query in queries.captured_queries],
+            }
+        )
+        return response
+
+    start = reverse("quizzes:start_quiz", args=[article.slug, section.slug])
+    measured("start", 302, lambda: client.post(start))
+    attempt = Attempt.objects.get(learner=learner, quiz=quiz)
+    page = reverse("quizzes:attempt_detail", args=[attempt.pk])
+    measured("quiz page", 200, lambda: client.get(page))
+    for question in Question.objects.filter(
+        pk__in=attempt.question_ids
+    ).prefetch_related("choices"):
+        right = [choice for choice in question.choices.all() if choice.is_correct]
+        data = (
+            {"text": right[0].text}
+            if question.kind == Question.Kind.SHORT
+            else {"choice": [choice.pk for choice in right]}
+        )
+        url = reverse("quizzes:check_answer", args=[attempt.pk, question.pk])
+        measured(
+            "check answer",
+            200,
+            lambda url=url, data=data: client.post(
+                url, data, headers={"HX-Request": "true"}
+            ),
+        )
+    finish = reverse("quizzes:finish_attempt", args=[attempt.pk])
+    measured("finish", 302, lambda: client.post(finish))
+    results = reverse("quizzes:attempt_results", args=[attempt.pk])
+    measured("results", 200, lambda: client.get(results))
+    return steps
+
+
+# The server and its clients.
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn as production runs it, on a free loopback port; always stopped on exit."""
+
+    def __init__(self, env: dict, config: WorkerConfig, log_path: Path):
+        self.env, self.config, self.log_path = env, config, log_path
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+
+    def __enter__(self) -> "Server":
+        self.port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "relations.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            *self.config.gunicorn_args(),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
+            "--log-level",
+            "warning",
+        ]
+        self.log = self.log_path.open("ab")
+        # Its own session: Ctrl-C reaches the bench, which then stops gunicorn in order.
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn exited ({self.process.returncode}):\n{self.log_tail()}"
+                )
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                connection.request("GET", BASELINE)
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+                connection.close()
+            time.sleep(0.2)
+        raise RuntimeError(
+            f"gunicorn did not answer within {timeout:.0f} s:\n{self.log_tail()}"
+        )
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                # The master did not stop: kill its process group (it and its workers).
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+        self.process = None
+
+    def log_tail(self, lines: int = 30) -> str:
+        self.log.flush()
+        text = self.log_path.read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class Reply:
+    status: int
+    location: str
+    body: str
+
+
+class Browser:
+    """One learner's browser: keep-alive connection and cookie jar (http.client only)."""
+
+    def __init__(self, port: int, cookies: dict | None = None):
+        self.port = port
+        self.cookies = dict(cookies or {})
+        self.connection: http.client.HTTPConnection | None = None
+        self.requests = 0
+
+    @property
+    def csrf(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def get(self, path: str, **headers) -> Reply:
+        return self.request("GET", path, None, headers)
+
+    def post(self, path: str, fields: dict, **headers) -> Reply:
+        return self.request("POST", path, fields, headers)
+
+    def request(
+        self, method: str, path: str, fields: dict | None, headers: dict
+    ) -> Reply:
+        body = urlencode(fields, doseq=True).encode() if fields is not None else None
+        sent = {"Accept": "text/html", **headers}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(
+                f"{name}={value}" for name, value in self.cookies.items()
+            )
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        for last_try in (False, True):
+            reused = self.connection is not None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(
+                    HOST, self.port, timeout=30
+                )
+            try:
+                self.connection.request(method, path, body, sent)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (ConnectionResetError, BrokenPipeError, http.client.BadStatusLine):
+                self.close()
+                if reused and not last_try:
+                    continue  # the server had closed an idle keep-alive connection
+                raise
+            except BaseException:
+                self.close()
+                raise
+            self.requests += 1
+            self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
+            if response.will_close:
+                self.close()
+            location = response.getheader("Location", "")
+            return Reply(response.status, location, data.decode("utf-8", "replace"))
+        raise AssertionError("unreachable")
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for header in headers:
+            pair, *attributes = header.split(";")
+            name, _, value = pair.strip().partition("=")
+            expired = any(a.strip().lower() == "max-age=0" for a in attributes)
+            if expired or value in {"", '""'}:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+
+class FlowError(Exception):
+    pass
+
+
+def expect(reply: Reply, status: int, step: str) -> Reply:
+    if reply.status != status:
+        raise FlowError(
+            f"{step}: HTTP {reply.status} (expected {status}) {reply.location}"
+        )
+    return reply
+
+
+def log_in(port: int, username: str) -> dict:
+    """Post the login form with its CSRF token, as a browser does; the cookies after."""
+    browser = Browser(port)
+    page = expect(browser.get("/accounts/login/"), 200, "login page")
+    reply = browser.post(
+        "/accounts/login/",
+        {
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": csrf_field(page.body),
+            "next": "/",
+        },
+    )
+    browser.close()
+    if reply.status != 302 or "sessionid" not in browser.cookies:
+        hint = " (locked out by django-axes?)" if reply.status == 429 else ""
+        raise RuntimeError(f"Logging {username} in failed: HTTP {reply.status}{hint}")
+    return browser.cookies
+
+
+def take_quiz(
+    browser: Browser,
+    start_url: str,
+    rng: random.Random,
+    *,
+    timings: dict[str, list[float]] | None = None,
+    answer_share: float = 1.0,
+    finish: bool = True,
+) -> str:
+    """Start (or resume) a quiz, check answers with htmx, finish; the path reached."""
+
+    def timed(step: str, call) -> Reply:
+        began = time.perf_counter()
+        reply = call()
+        if timings is not None:
+            timings.setdefault(step, []).append((time.perf_counter() - began) * 1000)
+        return reply
+
+    reply = expect(
+        timed(
+            "start",
+            lambda: browser.post(start_url, {"csrfmiddlewaretoken": browser.csrf}),
+        ),
+        302,
+        "start",
+    )
+    quiz_page = f"/attempts/{attempt_id(reply.location)}/"
+    page = expect(timed("quiz page", lambda: browser.get(quiz_page)), 200, "quiz page")
+    forms = question_forms(page.body)
+    htmx = {"HX-Request": "true", "X-CSRFToken": browser.csrf}
+    for form in forms[: round(len(forms) * answer_share)]:
+        fields = form.answer(rng.choice)
+        check = timed(
+            "check answer", lambda f=form, d=fields: browser.post(f.action, d, **htmx)
+        )
+        expect(check, 200, "check answer")
+    if not finish:
+        return quiz_page
+    reply = timed(
+        "finish",
+        lambda: browser.post(
+            f"{quiz_page}finish", {"csrfmiddlewaretoken": browser.csrf}
+        ),
+    )
+    results = f"{quiz_page}results"
+    if expect(reply, 302, "finish").location.split("#")[0] != results:
+        raise FlowError(f"finish: redirected to {reply.location}")
+    expect(timed("results", lambda: browser.get(results)), 200, "results")
+    return results
+
+
+@dataclass
+class Plan:
+    """What the measurements need, prepared once over HTTP (the database outlives servers)."""
+
+    student: dict
+    takers: list[dict]
+    starts: list[str]
+    pages: list[tuple[str, str]] = field(default_factory=list)
+
+
+def prepare(port: int, learners: int, flow_threads: int) -> Plan:
+    say(f"  Logging in {STUDENT} and the quiz takers…")
+    student = log_in(port, STUDENT)
+    takers = [
+        log_in(port, f"{PREFIX}{n:04d}")
+        for n in range(2, min(learners, flow_threads + 1) + 1)
+    ]
+    browser = Browser(port, student)
+    home = expect(browser.get("/"), 200, "outline")
+    lessons = lesson_links(home.body)
+    if len(lessons) < 2:
+        raise RuntimeError("The course outline shows fewer than two lessons.")
+    starts = [
+        start_action(expect(browser.get(path), 200, "lesson").body) for path in lessons
+    ]
+    rng = random.Random(SEED)
+    results = take_quiz(browser, starts[0], rng)
+    in_progress = take_quiz(browser, starts[1], rng, answer_share=0.5, finish=False)
+    student = browser.cookies
+    browser.close()
+    pages = [
+        ("Health check (baseline)", BASELINE),
+        ("Course outline", "/"),
+        ("Lesson", lessons[0]),
+        ("Quiz in progress", in_progress),
+        ("Results", results),
+        ("My progress", "/progress/"),
+    ]
+    return Plan(student=student, takers=takers, starts=starts, pages=pages)
+
+
+def cookie_header(cookies: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def run_wrk(port: int, path: str, cookies: dict, duration: int, args) -> WrkResult:
+    cookie = cookie_header(cookies)
+    command = [
+        "wrk",
+        "-t",
+        str(min(args.wrk_threads, args.connections)),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA_SCRIPT),
+        "-H",
+        f"Cookie: {cookie}",
+        f"http://{HOST}:{port}{path}",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"wrk failed on {path}:\n{result.stdout}{result.stderr}")
+    return parse_wrk(result.stdout)
+
+
+def run_flow(port: int, plan: Plan, duration: float) -> FlowResult:
+    """Each taker loops over whole quizzes for ``duration`` seconds."""
+    deadline = time.monotonic() + duration
+    outcomes: list[dict] = [{} for _ in plan.takers]
+
+    def take(index: int, cookies: dict) -> None:
+        browser = Browser(port, cookies)
+        rng = random.Random(index)
+        outcome = outcomes[index]
+        outcome.update(finished=0, errors=0, samples=[], timings={})
+        turn = index
+        while time.monotonic() < deadline:
+            start = plan.starts[turn % len(plan.starts)]
+            turn += 1
+            try:
+                take_quiz(browser, start, rng, timings=outcome["timings"])
+                outcome["finished"] += 1
+            except (FlowError, ValueError, OSError, http.client.HTTPException) as error:
+                outcome["errors"] += 1
+                if len(outcome["samples"]) < 3:
+                    outcome["samples"].append(f"{type(error).__name__}: {error}")
+                browser.close()
+                time.sleep(0.05)
+        browser.close()
+        outcome["requests"] = browser.requests
+
+    began = time.monotonic()
+    workers = [
+        threading.Thread(target=take, args=(index, cookies), daemon=True)
+        for index, cookies in enumerate(plan.takers)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=max(0.0, deadline - time.monotonic()) + 90)
+    seconds = time.monotonic() - began
+    stuck = sum(1 for worker in workers if worker.is_alive())
+    timings: dict[str, list[float]] = {}
+    for outcome in outcomes:
+        for step, values in outcome.get("timings", {}).items():
+            timings.setdefault(step, []).extend(values)
+    return FlowResult(
+        threads=len(workers),
+        seconds=seconds,
+        finished=sum(outcome.get("finished", 0) for outcome in outcomes),
+        requests=sum(outcome.get("requests", 0) for outcome in outcomes),
+        errors=stuck + sum(outcome.get("errors", 0) for outcome in outcomes),
+        latencies_ms=timings,
+        error_samples=[
+            sample for outcome in outcomes for sample in outcome.get("samples", [])
+        ],
+    )
+
+
+@dataclass
+class Measurement:
+    label: str
+    config: WorkerConfig
+    pages: list[PageResult]
+    flow: FlowResult
+    stats: dict = field(default_factory=dict)
+    generated_s: float | None = None
+    costs: list[dict] = field(default_factory=list)
+
+
+def measure(
+    servers: list[tuple[str, int]],
+    plan: Plan,
+    args,
+    *,
+    duration: int,
+    runs: int,
+    loads: list[float],
+) -> list[tuple[list[PageResult], FlowResult]]:
+    """Warm up, then rounds of every path and of the quiz flow; medians per server.
+
+    With several servers (sync vs gthread) the measurements alternate between them, path by
+    path, so that other work on the machine weighs on each about equally.
+    """
+    say("  Warming up…")
+    for _, port in servers:
+        for _, path in plan.pages:
+            run_wrk(port, path, plan.student, min(2, duration), args)
+        run_flow(port, plan, min(2, duration))
+    samples = [{path: [] for _, path in plan.pages} for _ in servers]
+    flows: list[list[FlowResult]] = [[] for _ in servers]
+    for number in range(1, runs + 1):
+        for name, path in plan.pages:
+            for index, (label, port) in enumerate(servers):
+                result = run_wrk(port, path, plan.student, duration, args)
+                loads.append(os.getloadavg()[0])
+                samples[index][path].append(result)
+                say(
+                    f"  {label} run {number}/{runs} {name:<24} {result.rps:7.0f} req/s"
+                    f"  p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms"
+                    f"  non-2xx {result.non2xx}"
+                )
+        for index, (label, port) in enumerate(servers):
+            flow = run_flow(port, plan, duration)
+            loads.append(os.getloadavg()[0])
+            flows[index].append(flow)
+            say(
+                f"  {label} run {number}/{runs} {'Quiz flow':<24} {flow.attempts_per_s:7.1f} "
+                f"attempts/s ({flow.requests_per_s:.0f} req/s, {flow.errors} errors)"
+            )
+    return [
+        (
+            with_ratios(
+                [
+                    summarize(name, path, samples[index][path])
+                    for name, path in plan.pages
+                ]
+            ),
+            merge_flows(flows[index]),
+        )
+        for index in range(len(servers))
+    ]
+
+
+# The report.
+
+
+def git(*args: str) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip()
+
+
+def code_state() -> str:
+    """HEAD and a digest of the uncommitted changes to tracked files."""
+    changes = hashlib.sha256(git("diff", "HEAD").encode()).hexdigest()[:12]
+    return f"{git('rev-parse', '--short', 'HEAD')}+{changes}"
+
+
+def machine() -> dict:
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+
+    def version(package: str) -> str:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return "?"
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    if git("status", "--porcelain", "--untracked-files=no"):
+        commit += " (with uncommitted changes)"
+    wrk_version = subprocess.run(
+        ["wrk", "-v"], capture_output=True, text=True, check=False
+    )
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "django": version("django"),
+        "gunicorn": version("gunicorn"),
+        "wrk": (wrk_version.stdout or wrk_version.stderr).split(" [")[0].strip(),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit,
+    }
+
+
+def flow_table(rows: list[tuple[str, FlowResult]]) -> str:
+    lines = [
+        "| run | clients | finished attempts/s | requests/s | Check answer p50 / p99 ms "
+        "| Finish p50 / p99 ms | errors |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for label, flow in rows:
+        lines.append(
+            f"| {label} | {flow.threads} | {flow.attempts_per_s:.1f} | {flow.requests_per_s:.0f} "
+            f"| {flow.latency('check answer', 0.5):.0f} / {flow.latency('check answer', 0.99):.0f} "
+            f"| {flow.latency('finish', 0.5):.0f} / {flow.latency('finish', 0.99):.0f} | {flow.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def queries_section(queries: dict) -> tuple[str, int, int]:
+    """The table of queries per step; the most for one Check answer, the 10-question total."""
+
+    def by_step(steps: list[dict], step: str) -> list[dict]:
+        return [s for s in steps if s["step"] == step]
+
+    labels = [
+        ("start", "Start quiz (POST, redirect)"),
+        ("quiz page", "Quiz page (GET)"),
+        ("check answer", "Check answer (htmx POST), each"),
+        ("finish", "Finish quiz (POST, redirect)"),
+        ("results", "Results (GET)"),
+    ]
+    lines = [
+        "| step | 10 questions: queries | commits | 50 questions: queries | commits |",
+        "|---|--:|--:|--:|--:|",
+    ]
+
+    def cell(steps: list[dict], key: str) -> str:
+        values = [s[key] for s in steps]
+        low, high = min(values), max(values)
+        return str(low) if low == high else f"{low}–{high}"
+
+    for step, label in labels:
+        row = [label]
+        for count in ("10", "50"):
+            steps = by_step(queries[count], step)
+            row += [cell(steps, "queries"), cell(steps, "transactions")]
+        lines.append("| " + " | ".join(row) + " |")
+    totals = ["**Whole attempt**"]
+    for count in ("10", "50"):
+        totals += [
+            f"**{sum(s['queries'] for s in queries[count])}**",
+            str(sum(s["transactions"] for s in queries[count])),
+        ]
+    lines.append("| " + " | ".join(totals) + " |")
+    check_max = max(
+        s["queries"]
+        for count in ("10", "50")
+        for s in by_step(queries[count], "check answer")
+    )
+    total_10 = sum(s["queries"] for s in queries["10"])
+    one_check = by_step(queries["10"], "check answer")[0]
+    sql = "\n".join(
+        f"{n}. `{q[:150].replace('`', '')}`" for n, q in enumerate(one_check["sql"], 1)
+    )
+    lines += [
+        "",
+        f"One Check answer (10-question quiz): {one_check['queries']} queries, "
+        f"{one_check['transactions']} commit(s), {one_check['savepoints']} savepoint(s):",
+        "",
+        sql,
+    ]
+    return "\n".join(lines), check_max, total_10
+
+
+def costs_table(pages: list[PageResult], costs: list[dict], cores: int) -> str:
+    names = {page.path: page.name for page in pages}
+    lines = [
+        "| page | queries | ms per request | of which SQL ms | ceiling req/s |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for cost in costs:
+        ceiling = cores * 1000 / cost["ms"] if cost["ms"] else 0
+        lines.append(
+            f"| {names.get(cost['path'], cost['path'])} | {cost['queries']} | {cost['ms']:.2f} "
+            f"| {cost['sql_ms']:.2f} | {ceiling:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def compare_table(rows: list[Measurement]) -> str:
+    paths = [page.path for page in rows[0].pages]
+    names = {page.path: page.name for page in rows[0].pages}
+    header = (
+        "| config | "
+        + " | ".join(names[path] for path in paths)
+        + " | quiz flow attempts/s | errors |"
+    )
+    lines = [header, "|---|" + "--:|" * (len(paths) + 2)]
+    for row in rows:
+        by_path = {page.path: page for page in row.pages}
+        cells = [f"{by_path[path].rps:,.0f}" for path in paths]
+        errors = sum(page.errors for page in row.pages) + row.flow.errors
+        lines.append(
+            f"| {row.config.label} | "
+            + " | ".join(cells)
+            + f" | {row.flow.attempts_per_s:.1f} | {errors} |"
+        )
+    return "\n".join(lines)
+
+
+def report(
+    args,
+    info: dict,
+    measurements: list[Measurement],
+    compared: list[Measurement],
+    queries: dict,
+    loads: list[float],
+) -> str:
+    query_table, check_max, total_10 = queries_section(queries)
+    targets: list[Target] = []
+    for m in measurements:
+        targets += page_targets(m.pages, m.label)
+        targets.append(error_target(m.label, m.pages, m.flow))
+    targets += query_targets(check_max, total_10)
+    database = (
+        "PostgreSQL (--database-url)"
+        if args.database_url
+        else "SQLite (WAL) in a temporary folder"
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); run it again rather than editing this file.",
+        "",
+        f"- Machine: {info['cores']} cores, {info['cpu']}; {info['platform']}",
+        f"- Load average (1 min) when the run began: {loads[0]:.2f} (well above 0 means other "
+        f"work shared the {info['cores']} cores and lowered the numbers); during the "
+        f"measurements {min(loads):.2f}–{max(loads):.2f}, which counts the bench's own "
+        "gunicorn workers, wrk and clients",
+        f"- Date: {info['date']}; commit {info['commit']}",
+        *(
+            [
+                "- **The code changed while this ran** (commit or uncommitted edits, from "
+                f"`{info['state']}` to `{info['state_after']}`): the tables may mix "
+                "both versions; run again."
+            ]
+            if info["state"] != info["state_after"]
+            else []
+        ),
+        f"- Software: Python {info['python']}, Django {info['django']}, gunicorn {info['gunicorn']}, SQLite {info['sqlite']}, {info['wrk']}",
+        f"- Database: {database}; `DJANGO_CONN_MAX_AGE=60`, DEBUG off, `DJANGO_HTTPS=0`, whitenoise with the manifest storage",
+        f"- Load: wrk, {args.connections} connections, {args.wrk_threads} thread(s), {args.duration} s per path, "
+        f"{args.runs} runs, medians (non-2xx and socket errors are summed over the runs); "
+        "every page is fetched as the signed-in student "
+        f"`{STUDENT}`; the ratio is to `/healthz` measured in the same rounds",
+        "",
+        "## Targets",
+        "",
+        *[target.line() for target in targets],
+        "",
+    ]
+    for m in measurements:
+        stats = m.stats
+        generated = (
+            f" (`generate_demo_data` took {m.generated_s:.1f} s for the learners it added)"
+            if m.generated_s is not None
+            else ""
+        )
+        lines += [
+            f"## {m.label}",
+            "",
+            f"Dataset before the quiz flows of this table added theirs: {stats.get('learners', 0):,} learners, {stats.get('attempts', 0):,} attempts, "
+            f"{stats.get('answers', 0):,} answers, {stats.get('progress', 0):,} progress rows{generated}. "
+            f"Server: gunicorn, {m.config.label}. Attempts of the student `{STUDENT}`: "
+            f"{m.stats.get('student_attempts', 0)}.",
+            "",
+            pages_table(m.pages),
+            "",
+            "Where the time goes: each page served in-process (the WSGI application called "
+            "directly, no HTTP, one request at a time, DEBUG off), median of 40 requests; the "
+            f"ceiling is what {info['cores']} fully busy cores could serve at that cost.",
+            "",
+            costs_table(m.pages, m.costs, info["cores"]),
+            "",
+            f"Quiz flow: {m.flow.threads} clients (Python http.client, keep-alive), each as its own "
+            "learner, loop over start quiz → quiz page → Check answer on every question (htmx POST "
+            "with `X-CSRFToken` and `HX-Request: true`) → Finish quiz → results, "
+            f"{args.duration} s per run; the median run:",
+            "",
+            flow_table([("median", m.flow)]),
+            "",
+        ]
+        if m.flow.error_samples:
+            lines += [
+                "Errors seen: " + "; ".join(f"`{s}`" for s in m.flow.error_samples),
+                "",
+            ]
+    lines += [
+        "## Queries of one attempt",
+        "",
+        "Measured in-process with Django's test client and `CaptureQueriesContext` on a separate "
+        "throwaway database (quizzes cycling single, multiple, true/false and short questions). "
+        "A commit is an atomic block that commits or a write that autocommits on its own.",
+        "",
+        query_table,
+        "",
+    ]
+    if compared:
+        lines += [
+            "## Workers: sync vs gthread",
+            "",
+            f"A quick run ({args.compare_duration} s per path, {args.compare_runs} run(s), medians, "
+            "the dataset of the first table, requests per second): both servers run at once and are measured in turn, path "
+            "by path, so that other work on the machine weighs on both alike. The default "
+            f"(`{DEFAULT_CLASS}`) is the one that did better when it was chosen; `--worker-class` "
+            "and `--workers` choose another.",
+            "",
+            compare_table(compared),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def run(args, tmp: Path) -> int:
+    load_before = os.getloadavg()[0]
+    database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = django_env(database_url)
+    info = machine()
+    info["state"] = code_state()
+    config = main_config(args)
+    say(f"Temporary folder: {tmp}")
+    say("Migrating a throwaway database…")
+    manage(env, "migrate", "--no-input")
+    say(f"Generating {args.learners:,} demo learners…")
+    generated_s, summary = generate(env, args.learners)
+    say(f"  {summary}")
+    # Counted before the quiz flows add their own attempts.
+    first_stats = internal(env, "stats", tmp)
+    say("Collecting static files (manifest storage)…")
+    manage(env, "collectstatic", "--no-input")
+    say(
+        "Counting the queries of one attempt (in-process, separate throwaway database)…"
+    )
+    queries = internal(env, "queries", tmp)
+    log = tmp / "gunicorn.log"
+    plan: Plan | None = None
+    loads = [load_before]
+    compared: list[Measurement] = []
+    if not args.no_compare:
+        say("Quick run, sync vs gthread, both served at once and measured in turn…")
+        with contextlib.ExitStack() as stack:
+            servers = [stack.enter_context(Server(env, c, log)) for c in CANDIDATES]
+            plan = prepare(servers[0].port, args.learners, args.flow_threads)
+            results = measure(
+                [(server.config.worker_class, server.port) for server in servers],
+                plan,
+                args,
+                duration=args.compare_duration,
+                runs=args.compare_runs,
+                loads=loads,
+            )
+        for candidate, (pages, flow) in zip(CANDIDATES, results, strict=True):
+            compared.append(Measurement(candidate.label, candidate, pages, flow))
+    measurements = []
+    datasets = [(args.learners, generated_s, first_stats)]
+    if args.large and args.learners < LARGE:
+        datasets.append((LARGE, None, None))
+    for learners, seconds, stats in datasets:
+        if seconds is None:
+            say(f"Generating demo learners up to {learners:,}…")
+            seconds, summary = generate(env, learners)
+            say(f"  {summary}")
+            stats = internal(env, "stats", tmp)
+        label = f"{stats['learners']:,} learners"
+        say(f"Measuring {label} with gunicorn {config.label}…")
+        with Server(env, config, log) as server:
+            plan = plan or prepare(server.port, args.learners, args.flow_threads)
+            [(pages, flow)] = measure(
+                [(config.worker_class, server.port)],
+                plan,
+                args,
+                duration=args.duration,
+                runs=args.runs,
+                loads=loads,
+            )
+        say("  Timing each page in-process…")
+        costs = internal(
+            env,
+            "pages",
+            tmp,
+            {
+                "cookie": cookie_header(plan.student),
+                "paths": [p for _, p in plan.pages],
+            },
+        )
+        measurements.append(
+            Measurement(label, config, pages, flow, stats, seconds, costs)
+        )
+        say(pages_table(pages))
+    loads.append(os.getloadavg()[0])
+    info["state_after"] = code_state()
+    if info["state"] != info["state_after"]:
+        say("Warning: the code changed while the benchmark ran; run it again.")
+    text = report(args, info, measurements, compared, queries, loads)
+    Path(args.output).write_text(text + "\n")
+    say("")
+    say(text)
+    say(f"\nWritten to {args.output}")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.internal:
+        return internal_main(args)
+    if shutil.which("wrk") is None:
+        say("wrk is not installed (Debian: apt-get install wrk).")
+        return 2
+    # A plain `kill` unwinds like Ctrl-C, so that gunicorn is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    tmp = Path(tempfile.mkdtemp(prefix="relations-bench-"))
+    try:
+        return run(args, tmp)
+    except KeyboardInterrupt:
+        say("Interrupted; gunicorn stopped.")
+        return 130
+    finally:
+        if args.keep:
+            say(f"Kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
