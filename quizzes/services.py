@@ -23,16 +23,20 @@ class QuizError(Exception):
 
 
 def mark_read(*, learner, section) -> None:
-    """Record that the learner has read the lesson (first time only)."""
-    now = timezone.now()
-    updated = Progress.objects.filter(
-        learner=learner, section=section, read_at__isnull=True
-    ).update(read_at=now)
-    if not updated:
-        # No row yet, or already read: insert, and let an existing row win.
-        Progress.objects.bulk_create(
-            [Progress(learner=learner, section=section, read_at=now)],
-            ignore_conflicts=True,
+    """Record that the learner has read the lesson; the first time counts."""
+    table = connection.ops.quote_name(Progress._meta.db_table)
+    # One upsert (SQLite and PostgreSQL alike) instead of an UPDATE and an INSERT:
+    # a new row gets read_at, an existing one keeps the read_at it already had.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (learner_id, section_id, read_at, attempts_count) "
+            "VALUES (%s, %s, %s, 0) ON CONFLICT (learner_id, section_id) "
+            f"DO UPDATE SET read_at = COALESCE({table}.read_at, excluded.read_at)",
+            [
+                learner.pk,
+                section.pk,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
         )
 
 

@@ -289,3 +289,14 @@ def test_a_learner_answers_matching_and_numerical_questions(student_client):
         Answer.objects.filter(attempt=attempt).values_list("question_id", "fraction")
     )
     assert fractions == {matching.pk: Decimal("0.5"), numerical.pk: Decimal("1")}
+
+
+def test_mark_as_read_keeps_the_first_reading_time(student_client, student, section):
+    url = reverse("quizzes:mark_read", args=[section.article.slug, section.slug])
+    student_client.post(url)
+    first = Progress.objects.get(learner=student, section=section).read_at
+    student_client.post(url)
+    start(student_client, section)
+    progress = Progress.objects.get(learner=student, section=section)
+    assert progress.read_at == first
+    assert Progress.objects.filter(learner=student).count() == 1
