@@ -982,9 +982,14 @@ def git(*args: str) -> str:
 
 
 def code_state() -> str:
-    """HEAD and a digest of the uncommitted changes to tracked files."""
-    changes = hashlib.sha256(git("diff", "HEAD").encode()).hexdigest()[:12]
-    return f"{git('rev-parse', '--short', 'HEAD')}+{changes}"
+    """A digest of the code measured: committed files and uncommitted edits alike.
+
+    BENCHMARKS.md is left out, so that committing a report does not count as a change.
+    """
+    outside_report = [".", ":(exclude)BENCHMARKS.md"]
+    files = git("ls-tree", "-r", "HEAD", "--", *outside_report)
+    edits = git("diff", "HEAD", "--", *outside_report)
+    return hashlib.sha256(f"{files}\n{edits}".encode()).hexdigest()[:12]
 
 
 def machine() -> dict:
@@ -1160,9 +1165,8 @@ def report(
         f"- Date: {info['date']}; commit {info['commit']}",
         *(
             [
-                "- **The code changed while this ran** (commit or uncommitted edits, from "
-                f"`{info['state']}` to `{info['state_after']}`): the tables may mix "
-                "both versions; run again."
+                "- **The code changed while this ran** (a commit or an uncommitted edit): "
+                "the tables may mix two versions; run it again."
             ]
             if info["state"] != info["state_after"]
             else []
