@@ -19,13 +19,6 @@ class Submission:
     text: str = ""
     matches: Mapping[int, str] = field(default_factory=dict)
 
-    def is_empty(self) -> bool:
-        return (
-            not self.choice_ids
-            and not self.text.strip()
-            and not any(self.matches.values())
-        )
-
     def as_json(self) -> dict:
         data: dict = {}
         if self.choice_ids:

@@ -65,10 +65,6 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return str(_("Quiz: %(lesson)s") % {"lesson": self.section.title})
 
-    @property
-    def pass_fraction(self) -> Decimal:
-        return Decimal(self.pass_mark) / 100
-
 
 class QuestionQuerySet(models.QuerySet):
     def current(self):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from quizzes import services
 from quizzes.forms import SubmissionError, read_submission
@@ -16,10 +15,6 @@ from quizzes.learning import attempt_item, attempt_items, course_outline
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
 from relations.models import Article, Section
-
-
-class HtmxHttpRequest:  # pragma: no cover - typing aid only
-    htmx: HtmxDetails
 
 
 def _published_article(slug: str) -> Article:
