@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from quizzes import bank, gift, services
-from quizzes.interchange import ParsedQuestion
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
 from quizzes.teach_forms import QuestionForm
 from relations.admin import (
@@ -408,11 +407,7 @@ class QuestionAdmin(ProtectedDeleteMixin, admin.ModelAdmin):
         for question in questions:
             if question.quiz_id != quiz_id:
                 # A category per lesson, as the teacher's export writes it: imports land there.
-                section = question.quiz.section
-                category = f"$course$/{section.article.title}/{section.title}"
-                parsed.append(
-                    ParsedQuestion(line=0, name="", kind="category", category=category)
-                )
+                parsed.append(bank.category_switch(question.quiz.section))
                 quiz_id = question.quiz_id
             parsed.append(bank.to_parsed(question))
         response = HttpResponse(

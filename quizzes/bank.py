@@ -4,6 +4,7 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from quizzes.gift import ALLOWED_FRACTIONS
@@ -168,6 +169,34 @@ def _plan_one(question: ParsedQuestion) -> PlannedQuestion:
     if question.kind == "short":
         choices = [row for row in choices if row["is_correct"]]
     return PlannedQuestion(question, fields, choices, warnings=warnings)
+
+
+def category_switch(section) -> ParsedQuestion:
+    """A `$CATEGORY` line naming the article and lesson, as Moodle banks are organised."""
+    category = f"$course$/{section.article.title}/{section.title}"
+    return ParsedQuestion(line=0, name="", kind="category", category=category)
+
+
+def parsed_quizzes(quizzes, *, categories: bool) -> list[ParsedQuestion]:
+    """The current questions of these quizzes, in order, for an exporter; with
+    `categories`, a `$CATEGORY` switch (article/lesson) before each quiz. Three queries."""
+    quizzes = quizzes.select_related("section__article").prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.current()
+            .prefetch_related("choices")
+            .order_by("position"),
+        )
+    )
+    parsed: list[ParsedQuestion] = []
+    for quiz in quizzes.order_by("section__article__title", "section__position"):
+        if categories:
+            category = f"$course$/{quiz.section.article.title}/{quiz.section.title}"
+            parsed.append(
+                ParsedQuestion(line=0, name="", kind="category", category=category)
+            )
+        parsed.extend(to_parsed(question) for question in quiz.questions.all())
+    return parsed
 
 
 def _nearest_fraction(value: Decimal) -> Decimal:

@@ -14,6 +14,14 @@ from relations.models import Section
 
 
 class QuizQuerySet(models.QuerySet):
+    def for_lesson(self, reference: str):
+        """Quizzes of the lesson named by slug, or by article-slug/lesson-slug."""
+        article_slug, _, section_slug = reference.rpartition("/")
+        quizzes = self.filter(section__slug=section_slug)
+        if article_slug:
+            quizzes = quizzes.filter(section__article__slug=article_slug)
+        return quizzes
+
     def published(self):
         return self.filter(
             is_published=True,

@@ -18,7 +18,6 @@ from quizzes import bank, services
 from quizzes.aiken import export_aiken, parse_aiken
 from quizzes.forms import SubmissionError, read_submission
 from quizzes.gift import export_gift, parse_gift
-from quizzes.interchange import ParsedQuestion
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
 from quizzes.teach_forms import (
@@ -316,10 +315,7 @@ def _download(text: str, filename: str) -> HttpResponse:
 @teacher_required
 def export_quiz(request, quiz_id: int, file_format: str):
     quiz = _quiz(quiz_id)
-    questions = (
-        quiz.questions.current().prefetch_related("choices").order_by("position")
-    )
-    parsed = [bank.to_parsed(question) for question in questions]
+    parsed = bank.parsed_quizzes(Quiz.objects.filter(pk=quiz.pk), categories=False)
     name = slugify(quiz.section.title) or f"quiz-{quiz.pk}"
     if file_format == "gift":
         return _download(export_gift(parsed), f"{name}.gift.txt")
@@ -331,21 +327,7 @@ def export_quiz(request, quiz_id: int, file_format: str):
 @require_GET
 @teacher_required
 def export_all(request):
-    quizzes = Quiz.objects.select_related("section__article").prefetch_related(
-        Prefetch(
-            "questions",
-            queryset=Question.objects.current()
-            .prefetch_related("choices")
-            .order_by("position"),
-        )
-    )
-    parsed: list[ParsedQuestion] = []
-    for quiz in quizzes.order_by("section__article__title", "section__position"):
-        category = f"$course$/{quiz.section.article.title}/{quiz.section.title}"
-        parsed.append(
-            ParsedQuestion(line=0, name="", kind="category", category=category)
-        )
-        parsed.extend(bank.to_parsed(question) for question in quiz.questions.all())
+    parsed = bank.parsed_quizzes(Quiz.objects.all(), categories=True)
     return _download(export_gift(parsed), "relations-questions.gift.txt")
 
 

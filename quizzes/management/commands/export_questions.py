@@ -5,8 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from quizzes import bank
 from quizzes.aiken import export_aiken
 from quizzes.gift import export_gift
-from quizzes.interchange import ParsedQuestion
-from quizzes.models import Question, Quiz
+from quizzes.models import Quiz
 
 
 class Command(BaseCommand):
@@ -24,29 +23,12 @@ class Command(BaseCommand):
     def handle(
         self, *args, format: str, section: str | None, output: str | None, **options
     ):
-        quizzes = Quiz.objects.select_related("section__article").order_by(
-            "section__article__title", "section__position"
-        )
+        quizzes = Quiz.objects.all()
         if section:
-            article_slug, _, section_slug = section.rpartition("/")
-            quizzes = quizzes.filter(section__slug=section_slug)
-            if article_slug:
-                quizzes = quizzes.filter(section__article__slug=article_slug)
+            quizzes = quizzes.for_lesson(section)
             if not quizzes.exists():
                 raise CommandError(f"No lesson with a quiz has the slug “{section}”.")
-        parsed: list[ParsedQuestion] = []
-        for quiz in quizzes:
-            if not section:
-                category = f"$course$/{quiz.section.article.title}/{quiz.section.title}"
-                parsed.append(
-                    ParsedQuestion(line=0, name="", kind="category", category=category)
-                )
-            questions = (
-                Question.objects.current().filter(quiz=quiz).prefetch_related("choices")
-            )
-            parsed.extend(
-                bank.to_parsed(question) for question in questions.order_by("position")
-            )
+        parsed = bank.parsed_quizzes(quizzes, categories=not section)
         text = export_gift(parsed) if format == "gift" else export_aiken(parsed)
         if output:
             Path(output).write_text(text, encoding="utf-8")

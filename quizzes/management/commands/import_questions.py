@@ -82,18 +82,14 @@ class Command(BaseCommand):
             )
 
     def _quiz(self, reference: str) -> Quiz:
-        article_slug, _, section_slug = reference.rpartition("/")
-        quizzes = Quiz.objects.select_related("section__article").filter(
-            section__slug=section_slug
+        found = list(
+            Quiz.objects.for_lesson(reference).select_related("section__article")[:2]
         )
-        if article_slug:
-            quizzes = quizzes.filter(section__article__slug=article_slug)
-        found = list(quizzes[:2])
         if not found:
             raise CommandError(f"No lesson with a quiz has the slug “{reference}”.")
         if len(found) > 1:
             raise CommandError(
-                f"Several lessons are called “{reference}”: use article-slug/{section_slug}."
+                f"Several lessons are called “{reference}”: use article-slug/lesson-slug."
             )
         return found[0]
 
