@@ -341,8 +341,9 @@ class QuestionAdmin(ProtectedDeleteMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj) and not is_locked(obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if is_locked(obj):
-            # Shown read-only: the editor's rules have nothing to check.
+        if change and not self.has_change_permission(request, obj):
+            # Shown read-only (answered, an old version, or view permission only):
+            # the editor's rules have nothing to check and its fields are absent.
             kwargs["form"] = forms.ModelForm
         return super().get_form(request, obj, change, **kwargs)
 

@@ -66,7 +66,21 @@ def plan_import(
         .filter(external_id__in=ids)
         .prefetch_related("choices")
     }
+    seen_ids: set[str] = set()
     for question in parsed:
+        if question.idnumber in seen_ids:
+            plan.errors.append(
+                ParseError(
+                    question.line,
+                    question.name,
+                    _("The id “%(id)s” is used twice in this file.")
+                    % {"id": question.idnumber},
+                    "duplicate_id",
+                )
+            )
+            continue
+        if question.idnumber:
+            seen_ids.add(question.idnumber)
         if question.kind == "category":
             plan.skipped.append(
                 _("Category “%(name)s”: ignored; every question goes into this quiz.")
@@ -266,5 +280,4 @@ def to_parsed(question: Question) -> ParsedQuestion:
 
 
 def _number_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")

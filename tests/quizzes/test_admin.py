@@ -627,3 +627,18 @@ def test_deleting_a_user_without_records_works(admin_client, student):
         reverse("admin:auth_user_delete", args=[student.pk]), {"post": "yes"}
     )
     assert not User.objects.filter(pk=student.pk).exists()
+
+
+def test_a_view_only_staff_user_sees_a_question_read_only(client, db):
+    from django.contrib.auth.models import Permission, User
+    from django.urls import reverse as url_for
+
+    from tests.factories import make_question, make_quiz
+
+    question = make_question(make_quiz())
+    viewer = User.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_question"))
+    client.force_login(viewer)
+    response = client.get(url_for("admin:quizzes_question_change", args=[question.pk]))
+    assert response.status_code == 200
+    assert question.prompt in response.content.decode()

@@ -293,3 +293,14 @@ def test_teach_export_downloads_gift(teacher_client, quiz, tmp_path):
     )
     everything = teacher_client.get(reverse("teach:export_all")).content.decode()
     assert "$CATEGORY: $course$/" in everything
+
+
+def test_an_id_used_twice_in_one_file_is_an_error_not_a_crash(teacher_client, quiz):
+    twice = "// [id:same]\n::One::Is it?{T}\n\n// [id:same]\n::Two::Is it not?{F}\n"
+    url = reverse("teach:import_file", args=[quiz.pk])
+    response = teacher_client.post(
+        url, {"format": "gift", "content": twice, "confirm": "yes"}
+    )
+    assert response.status_code == 400
+    assert "used twice" in response.content.decode()
+    assert not quiz.questions.exists()
