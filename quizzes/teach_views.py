@@ -82,11 +82,11 @@ def index(request):
 @teacher_required
 def quiz_create(request, section_id: int):
     section = get_object_or_404(Section, pk=section_id)
-    Quiz.objects.get_or_create(section=section)
+    quiz, _created = Quiz.objects.get_or_create(section=section)
     messages.success(
         request, _("Quiz created for “%(lesson)s”.") % {"lesson": section.title}
     )
-    return redirect("teach:quiz_detail", section.quiz.pk)
+    return redirect("teach:quiz_detail", quiz.pk)
 
 
 def _quiz(quiz_id: int) -> Quiz:
@@ -138,10 +138,10 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
         question = Question(quiz=quiz, kind=kind)
     section = quiz.section
     template = "quizzes/teach/question_form.html"
+    kind = request.POST.get("kind", question.kind)
+    if kind not in Question.Kind.values:
+        kind = question.kind
     if request.method == "POST" and "row_action" in request.POST:
-        kind = request.POST.get("kind", question.kind)
-        if kind not in Question.Kind.values:
-            kind = question.kind
         rows = apply_row_action(
             rows_from_post(request.POST), request.POST["row_action"], kind
         )
@@ -153,7 +153,6 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
             template += "#choice-rows"
     elif request.method == "POST":
         form = QuestionForm(request.POST, instance=question, section=section)
-        kind = request.POST.get("kind", question.kind)
         formset = choice_formset(kind, data=request.POST)
         if form.is_valid() and formset.is_valid():
             saved = services.save_question(
@@ -161,7 +160,7 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
                 choices=formset.rows(),
                 user=request.user,
             )
-            if saved.version > 1 and saved.pk != question_id and question_id:
+            if question_id and saved.pk != question_id:  # a new version was made
                 messages.success(
                     request,
                     _(
