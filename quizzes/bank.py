@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from quizzes.gift import ALLOWED_FRACTIONS
+from quizzes.aiken import parse_aiken
+from quizzes.gift import ALLOWED_FRACTIONS, parse_gift
 from quizzes.interchange import (
     ParsedAnswer,
     ParsedQuestion,
@@ -17,6 +18,7 @@ from quizzes.interchange import (
 )
 from quizzes.models import Question, Quiz
 
+PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 SUPPORTED_KINDS = {kind.value for kind in Question.Kind}
 ONE = Decimal(1)
 

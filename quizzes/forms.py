@@ -9,13 +9,12 @@ MAX_TYPED_LENGTH = 500
 
 
 class SubmissionError(Exception):
-    """The posted answer cannot be used. `tampered` errors are not a user's slip."""
+    """The posted answer cannot be used; `message` says why, for the learner."""
 
-    def __init__(self, message: str, *, code: str, tampered: bool = False):
+    def __init__(self, message: str, *, code: str):
         super().__init__(message)
         self.message = message
         self.code = code
-        self.tampered = tampered
 
 
 def read_submission(question: Question, data) -> Submission:
@@ -30,12 +29,11 @@ def read_submission(question: Question, data) -> Submission:
             _("That answer is too long (at most %(n)s characters).")
             % {"n": MAX_TYPED_LENGTH},
             code="too_long",
-            tampered=True,
         )
     if "\x00" in text:
         # No form sends it, and PostgreSQL cannot store it in a JSON column.
         raise SubmissionError(
-            _("The answer was not understood."), code="null_character", tampered=True
+            _("The answer was not understood."), code="null_character"
         )
     if not text.strip():
         raise SubmissionError(_("Type an answer before checking it."), code="missing")
@@ -71,22 +69,16 @@ def _read_choices(question: Question, data) -> Submission:
         raise SubmissionError(
             _("The answer was not understood (malformed option)."),
             code="malformed",
-            tampered=True,
         ) from None
     if len(set(ids)) != len(ids):
-        raise SubmissionError(
-            _("The same option was sent twice."), code="repeated", tampered=True
-        )
+        raise SubmissionError(_("The same option was sent twice."), code="repeated")
     if not set(ids) <= {choice.pk for choice in question.choices.all()}:
         raise SubmissionError(
             _("That option does not belong to this question."),
             code="foreign",
-            tampered=True,
         )
     if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
-        raise SubmissionError(
-            _("Choose only one option."), code="too_many", tampered=True
-        )
+        raise SubmissionError(_("Choose only one option."), code="too_many")
     return Submission(choice_ids=tuple(ids))
 
 
@@ -103,7 +95,6 @@ def _read_matches(question: Question, data) -> Submission:
             raise SubmissionError(
                 _("That match is not one of the options."),
                 code="foreign",
-                tampered=True,
             )
         matches[row.pk] = value
     return Submission(matches=matches)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import bank, services
-from quizzes.aiken import export_aiken, parse_aiken
+from quizzes.aiken import export_aiken
 from quizzes.forms import SubmissionError, read_submission
-from quizzes.gift import export_gift, parse_gift
+from quizzes.gift import export_gift
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
 from quizzes.teach_forms import (
@@ -268,9 +268,6 @@ def question_delete(request, question_id: int):
     return redirect("teach:quiz_detail", question.quiz_id)
 
 
-PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
-
-
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def import_file(request, quiz_id: int):
@@ -280,7 +277,7 @@ def import_file(request, quiz_id: int):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             raw = form.cleaned_data["raw"]
-            result = PARSERS[form.cleaned_data["format"]](raw)
+            result = bank.PARSERS[form.cleaned_data["format"]](raw)
             plan = bank.plan_import(quiz, result.questions, result.errors)
             content = raw.decode("utf-8", errors="replace") if result.ok else ""
             if plan.ok and request.POST.get("confirm") == "yes":

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -160,8 +160,7 @@ def check_answer(request, attempt_id: int, question_id: int):
         try:
             submission = read_submission(item.question, request.POST)
         except SubmissionError as error:
-            if error.tampered:
-                return HttpResponseBadRequest(error.message)
+            # Forged or a slip, the learner sees the question again with the reason (400).
             return _answer_error(request, attempt, item, answered, error.message)
         answered += item.answer is None
         item.answer = services.record_answer(

@@ -300,3 +300,18 @@ def test_mark_as_read_keeps_the_first_reading_time(student_client, student, sect
     progress = Progress.objects.get(learner=student, section=section)
     assert progress.read_at == first
     assert Progress.objects.filter(learner=student).count() == 1
+
+
+def test_a_forged_choice_with_htmx_shows_the_question_again_with_the_reason(
+    student_client, section
+):
+    attempt = start(student_client, section)
+    question = section.quiz.questions.get(kind="single")
+    response = check(
+        student_client, attempt, question, {"choice": "999999"}, HX_Request="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="question-{question.pk}"' in html and "<html" not in html
+    assert "does not belong to this question" in html
+    assert not Answer.objects.filter(attempt=attempt).exists()

@@ -8,15 +8,13 @@ from quizzes.aiken import parse_aiken
 from quizzes.gift import parse_gift
 from quizzes.models import Quiz
 
-PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
-
 
 class Command(BaseCommand):
     help = "Import GIFT or Aiken questions into a lesson's quiz, as drafts. A file with any error imports nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--format", choices=sorted(PARSERS), required=True)
+        parser.add_argument("--format", choices=sorted(bank.PARSERS), required=True)
         parser.add_argument(
             "--section",
             required=True,
