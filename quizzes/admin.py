@@ -27,6 +27,7 @@ from relations.admin import (
     SectionAdmin,
 )
 from relations.context_processors import TEACHERS_GROUP
+from relations.forms import AccountAdminForm
 from relations.models import Section
 
 
@@ -626,6 +627,7 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(ProtectedDeleteMixin, auth_admin.UserAdmin):
+    form = AccountAdminForm
     ROLES = [
         ("student", _("Student")),
         ("teacher", _("Teacher")),

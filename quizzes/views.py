@@ -15,6 +15,7 @@ from quizzes.learning import attempt_item, attempt_items, course_outline
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
 from relations.models import Article, Section
+from relations.params import int_param
 
 
 def _published_article(slug: str) -> Article:
@@ -69,10 +70,10 @@ def lesson(request, article_slug: str, section_slug: str):
         raise Http404(_("No such lesson."))
     section = current.section
     body_html, highlighted = section.body_html, None
-    question_id = request.GET.get("highlight", "")
-    if question_id.isdigit():
+    question_id = int_param(request.GET, "highlight")
+    if question_id is not None:
         question = (
-            Question.objects.filter(pk=int(question_id), quiz__section=section)
+            Question.objects.filter(pk=question_id, quiz__section=section)
             .only("source_quote")
             .first()
         )
