@@ -28,7 +28,9 @@ _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
 _FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
 _WEIGHT = re.compile(r"%(-*)([0-9]{1,2}\.?[0-9]*)%")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_COMMENT_TAG = re.compile(r"\[(id|tag):((?:\\\]|[^\]])*)\]")
+_COMMENT_TAG_START = re.compile(r"\[(id|tag):")
+# A `]` that closes a value: one not escaped by a backslash just before it.
+_CLOSING_BRACKET = re.compile(r"(?<!\\)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 # Moodle's question_bank::fraction_options_full(), in Moodle's order so ties snap the same way.
@@ -156,13 +158,35 @@ def extract_idnumber_and_tags(comments: Iterable[str]) -> tuple[str, list[str]]:
     idnumber = None
     tags = []
     for comment in comments:
-        for kind, raw in _COMMENT_TAG.findall(comment):
+        for kind, raw in _comment_marks(comment):
             value = raw.replace("\\]", "]").strip()
             if kind == "tag" and value:
                 tags.append(value)
             elif kind == "id" and idnumber is None:
                 idnumber = value
     return idnumber or "", list(dict.fromkeys(tags))
+
+
+def _comment_marks(comment: str) -> Iterator[tuple[str, str]]:
+    """`(kind, raw value)` of each `[id:…]`/`[tag:…]`, in one pass over the comment.
+
+    A value ends at the first `]` not escaped as `\\]` (or, failing that, at the last
+    `]` of the line). A regular expression that tries each `[tag:` in turn rescans the
+    rest of the line for every one of them: quadratic time on a line of many `[tag:`.
+    """
+    position = 0
+    while start := _COMMENT_TAG_START.search(comment, position):
+        value_start = start.end()
+        if comment.startswith("]", value_start):
+            end = value_start
+        elif closing := _CLOSING_BRACKET.search(comment, value_start + 1):
+            end = closing.start()
+        else:
+            end = comment.rfind("]")
+            if end < value_start:
+                return  # no `]` left on the line: no later mark can close either
+        yield start.group(1), comment[value_start:end]
+        position = end + 1
 
 
 def _parse_question(question: ParsedQuestion, text: str) -> None:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from relations.markup import markdown_to_text, normalize
+from relations.text import find_control_character
 
 INTRODUCTION = "Introduction"
 HEADING_MAX_WORDS = 12
@@ -77,6 +78,8 @@ def parse_article(text: str) -> ParsedArticle:
         .replace("\r", "\n")
         .split("\n")
     )
+    if control := find_control_character(text):
+        raise ArticleImportError(control.message, code="control_character")
     if not any(line.strip() for line in lines):
         raise ArticleImportError("The article is empty.", code="empty")
     headings = _markdown_headings(lines)
