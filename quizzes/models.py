@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -326,6 +327,27 @@ class Question(models.Model):
             )
 
 
+# Choice ids are random, not sequential: a page shows an option's id (the value of its
+# radio button), and sequential ids would tell the order the author typed the options
+# in, and authors often type the right one first. Below 2**53, so JavaScript reads them
+# exactly; among that many, two random ids collide about once in 10**8 questions' worth.
+CHOICE_ID_LIMIT = 2**53
+
+
+def new_choice_id() -> int:
+    return secrets.randbelow(CHOICE_ID_LIMIT - 1) + 1
+
+
+class ChoiceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Every new choice gets a random id, however it is created."""
+        objs = list(objs)
+        for choice in objs:
+            if choice.pk is None:
+                choice.pk = new_choice_id()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Choice(models.Model):
     """An option of a question; for short answers an accepted answer, for matching a pair."""
 
@@ -347,6 +369,8 @@ class Choice(models.Model):
     )
     match_text = models.CharField(_("matches"), max_length=1000, blank=True)
 
+    objects = ChoiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["question", "position"]
         verbose_name = _("choice")
@@ -359,6 +383,13 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text or self.match_text
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            # A random id (see new_choice_id); force_insert: no UPDATE is tried first.
+            self.pk = new_choice_id()
+            kwargs.setdefault("force_insert", True)
+        super().save(*args, **kwargs)
 
 
 class AttemptQuerySet(models.QuerySet):
