@@ -83,6 +83,24 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
 
+    def highlightable_for(self, user):
+        """Published questions whose answering passage this user may see highlighted:
+        a teacher or staff any, a learner those answered (checked or in a finished
+        attempt), an anonymous visitor none."""
+        from relations.context_processors import is_teacher
+
+        published = self.filter(status=Question.Status.PUBLISHED)
+        if not user.is_authenticated:
+            return published.none()
+        if user.is_staff or is_teacher(user):
+            return published
+        answered = Answer.objects.filter(
+            question=models.OuterRef("pk"), attempt__learner=user
+        ).filter(
+            models.Q(is_checked=True) | models.Q(attempt__finished_at__isnull=False)
+        )
+        return published.filter(models.Exists(answered))
+
     def refresh_review_flags(self) -> int:
         """Flag the questions whose source quote is missing from their lesson; unflag the rest."""
         changed = []

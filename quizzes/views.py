@@ -17,6 +17,9 @@ from relations.markup import highlight_quote
 from relations.models import Article, Section
 from relations.params import int_param
 
+# What a learner may get wrong with the real form (the rest only a forged post sends).
+SLIPS = frozenset({"missing", "not_a_number"})
+
 
 def _published_article(slug: str) -> Article:
     return get_object_or_404(Article.objects.published(), slug=slug)
@@ -72,8 +75,10 @@ def lesson(request, article_slug: str, section_slug: str):
     body_html, highlighted = section.body_html, None
     question_id = int_param(request.GET, "highlight")
     if question_id is not None:
+        # Only where the answer is no secret: the question was answered, or a teacher asks.
         question = (
-            Question.objects.filter(pk=question_id, quiz__section=section)
+            Question.objects.highlightable_for(request.user)
+            .filter(pk=question_id, quiz__section=section)
             .only("source_quote")
             .first()
         )
@@ -161,8 +166,13 @@ def check_answer(request, attempt_id: int, question_id: int):
         try:
             submission = read_submission(item.question, request.POST)
         except SubmissionError as error:
-            # Forged or a slip, the learner sees the question again with the reason (400).
-            return _answer_error(request, attempt, item, answered, error.message)
+            # The learner sees the question again with the reason: a slip is an ordinary
+            # answer (200: with DEBUG on, htmx would hand a 400 to the debug page); a
+            # forged or malformed post is a 400.
+            status = 200 if error.code in SLIPS else 400
+            return _answer_error(
+                request, attempt, item, answered, error.message, status
+            )
         answered += item.answer is None
         item.answer = services.record_answer(
             attempt=attempt, question=item.question, submission=submission
@@ -189,19 +199,23 @@ def _counts(attempt: Attempt, answered: int) -> dict:
     }
 
 
-def _answer_error(request, attempt: Attempt, item, answered: int, message: str):
-    """A slip (nothing chosen, not a number): the question again, with the message."""
+def _answer_error(
+    request, attempt: Attempt, item, answered: int, message: str, status: int
+):
+    """The question again, with the message (a slip: nothing chosen, not a number...)."""
     item.error = message
     if request.htmx:
         context = {**_counts(attempt, answered), "item": item}
         template = "quizzes/attempt_detail.html#check-response"
-        return TemplateResponse(request, template, context, status=400)
+        return TemplateResponse(request, template, context, status=status)
     items = attempt_items(attempt)
     for other in items:
         if other.question.pk == item.question.pk:
             other.error = message
     context = _quiz_context(attempt, items)
-    return TemplateResponse(request, "quizzes/attempt_detail.html", context, status=400)
+    return TemplateResponse(
+        request, "quizzes/attempt_detail.html", context, status=status
+    )
 
 
 def _finished_response(request, attempt: Attempt):
