@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -560,3 +561,47 @@ class Progress(models.Model):
         if self.read_at:
             return "read"
         return "not_started"
+
+
+class ImportUploadQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+    def expired(self):
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class ImportUpload(models.Model):
+    """A GIFT or Aiken file a teacher has previewed, kept here until it is imported (or
+    expires), so that importing refers to it instead of sending the whole file again."""
+
+    LIFETIME = timedelta(hours=2)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=10)
+    name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = ImportUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("previewed import")
+        verbose_name_plural = _("previewed imports")
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.format} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = self.created_at + self.LIFETIME
+        super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -31,3 +31,17 @@ def find_control_character(text: str) -> ControlCharacter | None:
         return None
     line = len(_LINE_BREAK.findall(text, 0, found.start())) + 1
     return ControlCharacter(line, found.group())
+
+
+def too_big_message(size: int, limit: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None when it is within `limit`."""
+    if size <= limit:
+        return None
+    return (
+        f"The file is {_megabytes(size)}; files up to {_megabytes(limit)} can be "
+        "imported. Split it into smaller files."
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -135,3 +135,49 @@ def test_the_import_article_command_refuses_a_nul_byte_and_stores_nothing(tmp_pa
     with pytest.raises(CommandError, match="Line 5 contains a control character"):
         call_command("import_article", str(path))
     assert not Article.objects.filter(slug="hostile").exists()
+
+
+# Size limits in the commands ------------------------------------------------------------
+
+
+def big_gift(questions: int) -> str:
+    return "\n".join(
+        f"::Q{n}::Which river reaches the Black Sea ({n})? {{=Danube ~Rhine ~Thames}}\n"
+        for n in range(questions)
+    )
+
+
+@pytest.mark.django_db
+def test_import_questions_refuses_a_file_over_the_limit_unless_raised(
+    tmp_path, settings
+):
+    settings.IMPORT_MAX_BYTES = 2000
+    quiz = make_quiz(make_section(slug="size-lesson"))
+    path = tmp_path / "bank.gift"
+    path.write_text(big_gift(40))
+    assert path.stat().st_size > 2000
+    with pytest.raises(CommandError, match="can be imported"):
+        call_command(
+            "import_questions", str(path), format="gift", section="size-lesson"
+        )
+    assert not quiz.questions.exists()
+    call_command(
+        "import_questions",
+        str(path),
+        format="gift",
+        section="size-lesson",
+        max_size=path.stat().st_size,
+    )
+    assert quiz.questions.count() == 40
+
+
+@pytest.mark.django_db
+def test_import_article_refuses_a_file_over_the_limit_unless_raised(tmp_path, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    path = tmp_path / "article.md"
+    path.write_text("# Big\n\n## Trade\n\n" + "Oil and grain. " * 200)
+    with pytest.raises(CommandError, match="can be imported"):
+        call_command("import_article", str(path))
+    assert not Article.objects.filter(slug="big").exists()
+    call_command("import_article", str(path), max_size=10_000)
+    assert Article.objects.get(slug="big").sections.count() == 1
