@@ -1,11 +1,10 @@
 """Workflows that cross models and need a transaction."""
 
 import random
-from contextlib import nullcontext
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from quizzes.grading import Submission
@@ -41,7 +40,22 @@ def mark_read(*, learner, section) -> None:
 
 
 def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
-    """Resume the learner's unfinished attempt, or start a new one in a fresh order."""
+    """Resume the learner's unfinished attempt, or start a new one in a fresh order.
+
+    Serialised per learner and lesson: simultaneous starts (a double click, ten tabs)
+    queue on the learner's Progress row, so each sees the attempts the others made and
+    the attempt limit holds. The row is made first by an upsert, so there is always a
+    row to lock; SQLite's IMMEDIATE transactions serialise all writers anyway.
+    """
+    with transaction.atomic():
+        mark_read(learner=learner, section=quiz.section)
+        Progress.objects.select_for_update().filter(
+            learner=learner, section_id=quiz.section_id
+        ).exists()
+        return _start_attempt_locked(learner=learner, quiz=quiz, rng=rng)
+
+
+def _start_attempt_locked(*, learner, quiz: Quiz, rng) -> Attempt:
     attempt = (
         Attempt.objects.for_learner(learner).unfinished().filter(quiz=quiz).first()
     )
@@ -65,7 +79,7 @@ def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> A
         if question.kind != Question.Kind.TRUE_FALSE:
             rng.shuffle(ids)
         choice_order[str(question.pk)] = ids
-    attempt = Attempt.objects.create(
+    return Attempt.objects.create(
         learner=learner,
         quiz=quiz,
         question_ids=[question.pk for question in questions],
@@ -73,18 +87,57 @@ def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> A
         feedback_mode=quiz.feedback_mode,
         points_possible=sum(question.points for question in questions),
     )
-    # No shared transaction needed: marking read is idempotent, and retried by finishing.
-    mark_read(learner=learner, section=quiz.section)
-    return attempt
 
 
 def record_answer(
     *, attempt: Attempt, question: Question, submission: Submission
 ) -> Answer:
-    """Save and grade one answer. A checked (locked) answer is never changed."""
+    """Save and grade one answer. A checked (locked) answer is never changed.
+
+    Under the lock that finishing takes (the attempt's row): an answer is stored only
+    while the attempt is open, so one never arrives after the score was counted.
+    """
     if attempt.is_finished:
         raise QuizError("This attempt is finished.", code="finished")
     fraction = question.grade(submission)
+    with transaction.atomic():
+        # One query: the lock, and the answer already stored (all answers to an attempt
+        # are written under this lock, so none can appear in between).
+        locked = (
+            _open_attempt_for_update(attempt)
+            .annotate(
+                stored=Subquery(
+                    Answer.objects.filter(
+                        attempt_id=OuterRef("pk"), question=question
+                    ).values("pk")[:1]
+                )
+            )
+            .values_list("stored", flat=True)
+        )
+        if not locked:
+            raise QuizError("This attempt is finished.", code="finished")
+        (stored,) = locked
+        if stored is not None and attempt.shows_feedback_now:
+            # Already answered (a second click, another tab): the first answer stands.
+            return Answer.objects.get(pk=stored)
+        return _store_answer(attempt, question, submission, fraction)
+
+
+def _open_attempt_for_update(attempt: Attempt):
+    """The attempt if still open, its row locked until the transaction ends."""
+    return Attempt.objects.select_for_update().filter(
+        pk=attempt.pk, finished_at__isnull=True
+    )
+
+
+def _lock_open_attempt(attempt: Attempt) -> bool:
+    """Lock the attempt's row; False if it is finished."""
+    return _open_attempt_for_update(attempt).exists()
+
+
+def _store_answer(
+    attempt: Attempt, question: Question, submission: Submission, fraction
+) -> Answer:
     values = {
         "response": submission.as_json(),
         "fraction": fraction,
@@ -93,16 +146,7 @@ def record_answer(
         "answered_at": timezone.now(),
     }
     if attempt.shows_feedback_now:
-        try:
-            # One INSERT commits on its own; inside a caller's transaction it needs a
-            # savepoint so that a conflict does not spoil that transaction.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                return Answer.objects.create(
-                    attempt=attempt, question=question, **values
-                )
-        except IntegrityError:
-            # Already answered (a second click, another tab): the first answer stands.
-            return Answer.objects.get(attempt=attempt, question=question)
+        return Answer.objects.create(attempt=attempt, question=question, **values)
     # Deferred feedback: the learner may change the answer until the attempt is finished
     # (nothing is checked before then). One upsert, not a locked read and then a write.
     (answer,) = Answer.objects.bulk_create(
@@ -116,8 +160,12 @@ def record_answer(
 
 def finish_attempt(*, attempt: Attempt) -> bool:
     """Grade the attempt and update Progress, once. Returns False if it was already finished."""
-    now = timezone.now()
     with transaction.atomic():
+        # First the lock "Check answer" takes too: no answer is being stored while the
+        # points are added up, and none can be stored after.
+        if not _lock_open_attempt(attempt):
+            return False
+        now = timezone.now()
         # Set when the attempt started; computed here only for attempts made elsewhere.
         possible = attempt.points_possible or Decimal(
             sum(
