@@ -1,5 +1,6 @@
 """Reading a learner's answer from a posted form."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from quizzes.grading import Submission, parse_number
@@ -8,37 +9,28 @@ from quizzes.models import Question
 MAX_TYPED_LENGTH = 500
 
 
-class SubmissionError(Exception):
-    """The posted answer cannot be used; `message` says why, for the learner."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
 def read_submission(question: Question, data) -> Submission:
-    """Validate the posted fields against this question; raise SubmissionError."""
+    """Validate the posted fields against this question; raise ValidationError."""
     if question.is_choice_kind:
         return _read_choices(question, data)
     if question.kind == Question.Kind.MATCHING:
         return _read_matches(question, data)
     text = data.get("text", "")
     if len(text) > MAX_TYPED_LENGTH:
-        raise SubmissionError(
+        raise ValidationError(
             _("That answer is too long (at most %(n)s characters).")
             % {"n": MAX_TYPED_LENGTH},
             code="too_long",
         )
     if "\x00" in text:
         # No form sends it, and PostgreSQL cannot store it in a JSON column.
-        raise SubmissionError(
+        raise ValidationError(
             _("The answer was not understood."), code="null_character"
         )
     if not text.strip():
-        raise SubmissionError(_("Type an answer before checking it."), code="missing")
+        raise ValidationError(_("Type an answer before checking it."), code="missing")
     if question.kind == Question.Kind.NUMERICAL and not _is_comparable_number(text):
-        raise SubmissionError(
+        raise ValidationError(
             _("Enter a number, such as 42 or 3.5."), code="not_a_number"
         )
     return Submission(text=text.strip())
@@ -62,23 +54,23 @@ def _read_choices(question: Question, data) -> Submission:
             if question.kind == Question.Kind.MULTIPLE
             else _("Choose an option before checking your answer.")
         )
-        raise SubmissionError(message, code="missing")
+        raise ValidationError(message, code="missing")
     try:
         ids = [int(value) for value in raw]
     except (TypeError, ValueError):
-        raise SubmissionError(
+        raise ValidationError(
             _("The answer was not understood (malformed option)."),
             code="malformed",
         ) from None
     if len(set(ids)) != len(ids):
-        raise SubmissionError(_("The same option was sent twice."), code="repeated")
+        raise ValidationError(_("The same option was sent twice."), code="repeated")
     if not set(ids) <= {choice.pk for choice in question.choices.all()}:
-        raise SubmissionError(
+        raise ValidationError(
             _("That option does not belong to this question."),
             code="foreign",
         )
     if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
-        raise SubmissionError(_("Choose only one option."), code="too_many")
+        raise ValidationError(_("Choose only one option."), code="too_many")
     return Submission(choice_ids=tuple(ids))
 
 
@@ -90,9 +82,9 @@ def _read_matches(question: Question, data) -> Submission:
             continue
         value = data.get(f"match-{row.pk}", "")
         if not value:
-            raise SubmissionError(_("Choose a match for every row."), code="missing")
+            raise ValidationError(_("Choose a match for every row."), code="missing")
         if value not in options:
-            raise SubmissionError(
+            raise ValidationError(
                 _("That match is not one of the options."),
                 code="foreign",
             )

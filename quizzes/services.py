@@ -4,22 +4,16 @@ import random
 from contextlib import nullcontext
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
 
 HUNDRED = Decimal(100)
-
-
-class QuizError(Exception):
-    """A learner action that cannot be done; `code` says why."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 def mark_read(*, learner, section) -> None:
@@ -50,14 +44,14 @@ def start_attempt(*, learner, quiz: Quiz, rng: random.Random | None = None) -> A
     if quiz.max_attempts is not None:
         taken = Attempt.objects.for_learner(learner).filter(quiz=quiz).count()
         if taken >= quiz.max_attempts:
-            raise QuizError(
-                "You have used all the attempts this quiz allows.",
+            raise ValidationError(
+                _("You have used all the attempts this quiz allows."),
                 code="no_attempts_left",
             )
     rng = rng or random.SystemRandom()
     questions = list(quiz.questions.published().prefetch_related("choices"))
     if not questions:
-        raise QuizError("This quiz has no questions yet.", code="empty_quiz")
+        raise ValidationError(_("This quiz has no questions yet."), code="empty_quiz")
     rng.shuffle(questions)
     choice_order = {}
     for question in questions:
@@ -83,7 +77,7 @@ def record_answer(
 ) -> Answer:
     """Save and grade one answer. A checked (locked) answer is never changed."""
     if attempt.is_finished:
-        raise QuizError("This attempt is finished.", code="finished")
+        raise ValidationError(_("This attempt is finished."), code="finished")
     fraction = question.grade(submission)
     values = {
         "response": submission.as_json(),
@@ -155,7 +149,7 @@ def finish_attempt(*, attempt: Attempt) -> bool:
 
 def _record_progress(*, attempt: Attempt, now) -> None:
     section_id = attempt.quiz.section_id
-    progress, _ = Progress.objects.select_for_update().get_or_create(
+    progress, _created = Progress.objects.select_for_update().get_or_create(
         learner_id=attempt.learner_id, section_id=section_id
     )
     progress.attempts_count = F("attempts_count") + 1
@@ -237,8 +231,10 @@ def set_status(*, question: Question, status: str) -> None:
 def delete_question(*, question: Question) -> None:
     """Drafts nobody answered can go; anything else is archived instead."""
     if question.has_answers():
-        raise QuizError(
-            "Learners have answered this question; archive it instead of deleting it.",
+        raise ValidationError(
+            _(
+                "Learners have answered this question; archive it instead of deleting it."
+            ),
             code="answered",
         )
     question.delete()
@@ -247,8 +243,8 @@ def delete_question(*, question: Question) -> None:
 def import_questions(*, quiz: Quiz, plan, user) -> list[Question]:
     """Write an import plan: all of it or, if anything is wrong, nothing. New ones are drafts."""
     if not plan.ok:
-        raise QuizError(
-            "The file has errors; nothing was imported.", code="invalid_file"
+        raise ValidationError(
+            _("The file has errors; nothing was imported."), code="invalid_file"
         )
     saved = []
     with transaction.atomic():

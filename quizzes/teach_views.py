@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizzes import bank, services
 from quizzes.aiken import export_aiken
-from quizzes.forms import SubmissionError, read_submission
+from quizzes.forms import read_submission
 from quizzes.gift import export_gift
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
@@ -213,7 +213,7 @@ def question_preview(request, question_id: int):
     if request.method == "POST":
         try:
             submission = read_submission(question, request.POST)
-        except SubmissionError as error:
+        except ValidationError as error:
             item.error, status = error.message, 400
         else:
             fraction = question.grade(submission)
@@ -261,8 +261,8 @@ def question_delete(request, question_id: int):
     question = _current_question(question_id)
     try:
         services.delete_question(question=question)
-    except services.QuizError as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Question deleted."))
     return redirect("teach:quiz_detail", question.quiz_id)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes import services
-from quizzes.forms import SubmissionError, read_submission
+from quizzes.forms import read_submission
 from quizzes.learning import attempt_item, attempt_items, course_outline
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
@@ -123,8 +124,8 @@ def start_quiz(request, article_slug: str, section_slug: str):
         return redirect(section)
     try:
         attempt = services.start_attempt(learner=request.user, quiz=section.quiz)
-    except services.QuizError as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, error.message)
         return redirect(section)
     return redirect(attempt)
 
@@ -159,7 +160,7 @@ def check_answer(request, attempt_id: int, question_id: int):
     if not item.is_locked:
         try:
             submission = read_submission(item.question, request.POST)
-        except SubmissionError as error:
+        except ValidationError as error:
             # Forged or a slip, the learner sees the question again with the reason (400).
             return _answer_error(request, attempt, item, answered, error.message)
         answered += item.answer is None
