@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quizzes import bank, gift, services
+from quizzes import bank, gift
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
 from quizzes.teach_forms import QuestionForm
 from relations.admin import (
@@ -421,7 +421,7 @@ class QuestionAdmin(ProtectedDeleteMixin, admin.ModelAdmin):
         changed = 0
         for question in queryset.current().select_related("quiz__section"):
             try:
-                services.set_status(question=question, status=status)
+                question.set_status(status)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
             else:

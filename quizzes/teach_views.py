@@ -240,7 +240,7 @@ def question_status(request, question_id: int):
     if status not in Question.Status.values:
         return HttpResponse(_("Unknown status."), status=400)
     try:
-        services.set_status(question=question, status=status)
+        question.set_status(status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -260,7 +260,7 @@ def question_status(request, question_id: int):
 def question_delete(request, question_id: int):
     question = _current_question(question_id)
     try:
-        services.delete_question(question=question)
+        question.delete_unanswered()
     except ValidationError as error:
         messages.error(request, error.message)
     else:

@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes import services
 from quizzes.forms import read_submission
 from quizzes.learning import attempt_item, attempt_items, course_outline
 from quizzes.models import Attempt, Progress, Question
@@ -99,7 +98,7 @@ def mark_read(request, article_slug: str, section_slug: str):
     section = get_object_or_404(
         Section.objects.published(), article__slug=article_slug, slug=section_slug
     )
-    services.mark_read(learner=request.user, section=section)
+    Progress.objects.mark_read(learner=request.user, section=section)
     messages.success(request, _("Lesson marked as read."))
     return redirect(section)
 
@@ -123,7 +122,7 @@ def start_quiz(request, article_slug: str, section_slug: str):
         )
         return redirect(section)
     try:
-        attempt = services.start_attempt(learner=request.user, quiz=section.quiz)
+        attempt = Attempt.objects.start(learner=request.user, quiz=section.quiz)
     except ValidationError as error:
         messages.error(request, error.message)
         return redirect(section)
@@ -164,8 +163,8 @@ def check_answer(request, attempt_id: int, question_id: int):
             # Forged or a slip, the learner sees the question again with the reason (400).
             return _answer_error(request, attempt, item, answered, error.message)
         answered += item.answer is None
-        item.answer = services.record_answer(
-            attempt=attempt, question=item.question, submission=submission
+        item.answer = attempt.record_answer(
+            question=item.question, submission=submission
         )
     if request.htmx:
         context = {**_counts(attempt, answered), "item": item}
@@ -222,7 +221,7 @@ def finish_attempt(request, attempt_id: int):
             return TemplateResponse(
                 request, "quizzes/attempt_confirm_finish.html", context
             )
-    services.finish_attempt(attempt=attempt)
+    attempt.finish()
     return _finished_response(request, attempt)
 
 
@@ -236,7 +235,7 @@ def attempt_results(request, attempt_id: int):
     items = attempt_items(attempt)
     quiz = attempt.quiz
     taken = Attempt.objects.for_learner(request.user).filter(quiz=quiz).count()
-    can_retake = quiz.max_attempts is None or taken < quiz.max_attempts
+    can_retake = quiz.allows_attempt(taken)
     context = {
         **_quiz_context(attempt, items),
         "can_retake": can_retake,
