@@ -280,24 +280,28 @@ class Question(models.Model):
         return inline_html(self.prompt_html)
 
     @property
+    def rules(self):
+        """This kind's entry in the table of kinds (`quizzes.kinds`)."""
+        # Imported here: the table is keyed by Question.Kind, so it imports this module.
+        from quizzes.kinds import KINDS
+
+        return KINDS[self.kind]
+
+    @property
     def is_choice_kind(self) -> bool:
-        return self.kind in {self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.TRUE_FALSE}
+        return self.rules.picks_options
 
     @property
     def is_typed_kind(self) -> bool:
-        return self.kind in {self.Kind.SHORT, self.Kind.NUMERICAL}
+        return self.rules.types_answer
 
     def grade(self, submission: grading.Submission) -> Decimal:
         """The fraction of this question's points that the submission earns (0 to 1)."""
-        rule = {
-            self.Kind.SINGLE: grading.grade_single,
-            self.Kind.TRUE_FALSE: grading.grade_single,
-            self.Kind.MULTIPLE: grading.grade_multiple,
-            self.Kind.SHORT: grading.grade_short,
-            self.Kind.NUMERICAL: grading.grade_numerical,
-            self.Kind.MATCHING: grading.grade_matching,
-        }[self.kind]
-        return rule(self.choices.all(), submission)
+        return self.rules.grade(self.choices.all(), submission)
+
+    def read_answer(self, data) -> grading.Submission:
+        """The learner's answer from posted form data; raises ValidationError."""
+        return self.rules.read_answer(self, data)
 
     def quote_in_lesson(self) -> bool:
         return bool(self.source_quote.strip()) and contains_quote(
@@ -310,47 +314,7 @@ class Question(models.Model):
 
     def clean_choices(self, choices: list) -> None:
         """The rules a question's choices must follow, for every editor."""
-        right = [choice for choice in choices if choice.is_correct]
-        wrong = [choice for choice in choices if not choice.is_correct]
-        if self.kind in {self.Kind.SINGLE, self.Kind.TRUE_FALSE} and len(right) != 1:
-            raise ValidationError(
-                _(
-                    "A single-choice or true/false question needs exactly one right choice."
-                ),
-                code="one_right_choice",
-            )
-        if self.kind == self.Kind.TRUE_FALSE and len(choices) != 2:
-            raise ValidationError(
-                _("A true/false question has exactly two choices."),
-                code="true_false_two",
-            )
-        if self.kind == self.Kind.SINGLE and len(choices) < 2:
-            raise ValidationError(
-                _("Give at least two choices."), code="too_few_choices"
-            )
-        if self.kind == self.Kind.MULTIPLE and (len(right) < 2 or not wrong):
-            raise ValidationError(
-                _(
-                    "A multiple-answers question needs at least two right choices and one wrong."
-                ),
-                code="multiple_right_wrong",
-            )
-        if self.kind == self.Kind.SHORT and not right:
-            raise ValidationError(
-                _("A short-answer question needs at least one accepted answer."),
-                code="no_accepted_answer",
-            )
-        if self.kind == self.Kind.NUMERICAL and not any(
-            c.value is not None for c in right
-        ):
-            raise ValidationError(
-                _("A numerical question needs a number as its answer."),
-                code="no_number",
-            )
-        if self.kind == self.Kind.MATCHING and len([c for c in choices if c.text]) < 2:
-            raise ValidationError(
-                _("A matching question needs at least two pairs."), code="too_few_pairs"
-            )
+        self.rules.check_choices(choices)
 
 
 class Choice(models.Model):
@@ -477,7 +441,7 @@ class Attempt(models.Model):
         choice_order = {}
         for question in questions:
             ids = [choice.pk for choice in question.choices.all()]
-            if question.kind != Question.Kind.TRUE_FALSE:
+            if question.rules.shuffles_choices:
                 rng.shuffle(ids)
             choice_order[str(question.pk)] = ids
         return cls(

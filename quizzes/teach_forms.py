@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.kinds import KINDS
 from quizzes.models import Choice, Question
 from relations.markup import contains_quote
 
-TRUE_FALSE_ROWS = [{"text": "True"}, {"text": "False"}]
 ROW_FIELDS = (
     "id",
     "text",
@@ -86,6 +86,10 @@ class ChoiceForm(forms.Form):
 class BaseChoiceFormSet(forms.BaseFormSet):
     kind = Question.Kind.SINGLE
 
+    @property
+    def editor(self):
+        return KINDS[self.kind].editor
+
     def rows(self) -> list[dict]:
         """Cleaned, non-blank rows in order, as Choice field values."""
         rows = []
@@ -96,19 +100,15 @@ class BaseChoiceFormSet(forms.BaseFormSet):
             data["text"] = data["text"] or ""
             data["match_text"] = data["match_text"] or ""
             data["feedback"] = data["feedback"] or ""
-            if self.kind == Question.Kind.SHORT:
-                data["is_correct"] = True
-            if self.kind == Question.Kind.MATCHING:
-                data["is_correct"] = bool(data["text"])
-            if self.kind == Question.Kind.NUMERICAL:
-                data["is_correct"] = data["value"] is not None
+            if self.editor.is_right is not None:
+                data["is_correct"] = self.editor.is_right(data)
             rows.append(data)
         return rows
 
     def clean(self) -> None:
         if any(form.errors for form in self.forms):
             return
-        if self.kind == Question.Kind.NUMERICAL:
+        if "value" in self.editor.fields:
             for form in self.forms:
                 if (
                     form.cleaned_data.get("text")
@@ -157,15 +157,13 @@ def rows_from_question(question: Question) -> list[dict]:
 
 def apply_row_action(rows: list[dict], action: str, kind: str) -> list[dict]:
     """Add, remove or move a choice row; reset the rows when the kind changes."""
-    if kind == Question.Kind.TRUE_FALSE:
-        texts = [row.get("text") for row in rows]
-        if texts != ["True", "False"]:
+    fixed = KINDS[kind].editor.fixed_texts
+    if fixed:
+        if [row.get("text") for row in rows] != list(fixed):
             right = next(
-                (row.get("text") for row in rows if row.get("is_correct")), "True"
+                (row.get("text") for row in rows if row.get("is_correct")), fixed[0]
             )
-            return [
-                {**row, "is_correct": row["text"] == right} for row in TRUE_FALSE_ROWS
-            ]
+            return [{"text": text, "is_correct": text == right} for text in fixed]
         return rows
     name, _, raw_index = action.partition("-")
     index = int(raw_index) if raw_index.isdigit() else -1

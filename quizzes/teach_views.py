@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizzes import bank, services
 from quizzes.aiken import export_aiken
-from quizzes.forms import read_submission
 from quizzes.gift import export_gift
+from quizzes.kinds import KINDS
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
 from quizzes.teach_forms import (
-    TRUE_FALSE_ROWS,
     ImportForm,
     QuestionForm,
     apply_row_action,
@@ -176,10 +175,8 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
         kind = question.kind
         if question.pk:
             rows = rows_from_question(question)
-        elif kind == Question.Kind.TRUE_FALSE:
-            rows = [dict(row) for row in TRUE_FALSE_ROWS]
         else:
-            rows = [{}, {}, {}] if kind != Question.Kind.SHORT else [{}]
+            rows = question.rules.editor.default_rows
         formset = choice_formset(kind, initial=rows)
     context = {
         "quiz": quiz,
@@ -188,6 +185,7 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
         "form": form,
         "formset": formset,
         "kind": kind,
+        "editor": KINDS[kind].editor,
         "kinds": Question.Kind.choices,
     }
     return TemplateResponse(request, template, context)
@@ -212,7 +210,7 @@ def question_preview(request, question_id: int):
     status = 200
     if request.method == "POST":
         try:
-            submission = read_submission(question, request.POST)
+            submission = question.read_answer(request.POST)
         except ValidationError as error:
             item.error, status = error.message, 400
         else:

@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes.forms import read_submission
 from quizzes.learning import attempt_item, attempt_items, course_outline
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
@@ -158,7 +157,7 @@ def check_answer(request, attempt_id: int, question_id: int):
     item, answered = attempt_item(attempt, question_id)
     if not item.is_locked:
         try:
-            submission = read_submission(item.question, request.POST)
+            submission = item.question.read_answer(request.POST)
         except ValidationError as error:
             # Forged or a slip, the learner sees the question again with the reason (400).
             return _answer_error(request, attempt, item, answered, error.message)

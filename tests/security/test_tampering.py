@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.forms import MAX_TYPED_LENGTH
+from quizzes.answers import MAX_TYPED_LENGTH
 from quizzes.grading import Submission, parse_number
 from quizzes.models import Answer, Attempt, Progress, Question, Quiz
 from tests.factories import make_question

@@ -1,4 +1,7 @@
-"""Reading a learner's answer from a posted form."""
+"""Reading a learner's answer from a posted form: one reader per way of answering.
+
+`quizzes.kinds` says which reader each kind of question uses.
+"""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,12 +12,8 @@ from quizzes.models import Question
 MAX_TYPED_LENGTH = 500
 
 
-def read_submission(question: Question, data) -> Submission:
-    """Validate the posted fields against this question; raise ValidationError."""
-    if question.is_choice_kind:
-        return _read_choices(question, data)
-    if question.kind == Question.Kind.MATCHING:
-        return _read_matches(question, data)
+def read_text(question: Question, data) -> Submission:
+    """A typed answer (short answer)."""
     text = data.get("text", "")
     if len(text) > MAX_TYPED_LENGTH:
         raise ValidationError(
@@ -29,11 +28,17 @@ def read_submission(question: Question, data) -> Submission:
         )
     if not text.strip():
         raise ValidationError(_("Type an answer before checking it."), code="missing")
-    if question.kind == Question.Kind.NUMERICAL and not _is_comparable_number(text):
+    return Submission(text=text.strip())
+
+
+def read_number(question: Question, data) -> Submission:
+    """A typed number (numerical)."""
+    submission = read_text(question, data)
+    if not _is_comparable_number(submission.text):
         raise ValidationError(
             _("Enter a number, such as 42 or 3.5."), code="not_a_number"
         )
-    return Submission(text=text.strip())
+    return submission
 
 
 # Far beyond any value a question can hold (at most 14 digits), and far below where
@@ -46,15 +51,26 @@ def _is_comparable_number(text: str) -> bool:
     return number is not None and number.adjusted() <= MAX_NUMBER_EXPONENT
 
 
-def _read_choices(question: Question, data) -> Submission:
+def read_one_choice(question: Question, data) -> Submission:
+    """One option picked (single choice, true/false)."""
+    if not data.getlist("choice"):
+        raise ValidationError(
+            _("Choose an option before checking your answer."), code="missing"
+        )
+    submission = read_choices(question, data)
+    if len(submission.choice_ids) > 1:
+        raise ValidationError(_("Choose only one option."), code="too_many")
+    return submission
+
+
+def read_choices(question: Question, data) -> Submission:
+    """Options picked (multiple answers)."""
     raw = data.getlist("choice")
     if not raw:
-        message = (
-            _("Choose at least one option before checking your answer.")
-            if question.kind == Question.Kind.MULTIPLE
-            else _("Choose an option before checking your answer.")
+        raise ValidationError(
+            _("Choose at least one option before checking your answer."),
+            code="missing",
         )
-        raise ValidationError(message, code="missing")
     try:
         ids = [int(value) for value in raw]
     except (TypeError, ValueError):
@@ -69,12 +85,11 @@ def _read_choices(question: Question, data) -> Submission:
             _("That option does not belong to this question."),
             code="foreign",
         )
-    if question.kind != Question.Kind.MULTIPLE and len(ids) > 1:
-        raise ValidationError(_("Choose only one option."), code="too_many")
     return Submission(choice_ids=tuple(ids))
 
 
-def _read_matches(question: Question, data) -> Submission:
+def read_matches(question: Question, data) -> Submission:
+    """A match chosen for every row (matching)."""
     options = {choice.match_text for choice in question.choices.all()}
     matches = {}
     for row in question.choices.all():
