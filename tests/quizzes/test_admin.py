@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from quizzes.gift import parse_gift
 from quizzes.grading import Submission
+from quizzes.interchange.gift import parse_gift
 from quizzes.models import Attempt, Progress, Question, Quiz
 from tests.factories import (
     make_question,

@@ -52,7 +52,7 @@ def quiz():
     return make_quiz(make_section(slug="rivers-lesson"))
 
 
-def write(tmp_path, text: str | bytes, name="bank.gift.txt"):
+def write(tmp_path, text: str | bytes, name="mapping.gift.txt"):
     path = tmp_path / name
     if isinstance(text, bytes):
         path.write_bytes(text)

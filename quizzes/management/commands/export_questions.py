@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import bank
-from quizzes.aiken import export_aiken
-from quizzes.gift import export_gift
+from quizzes.interchange import mapping
+from quizzes.interchange.aiken import export_aiken
+from quizzes.interchange.gift import export_gift
 from quizzes.models import Quiz
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             quizzes = quizzes.for_lesson(section)
             if not quizzes.exists():
                 raise CommandError(f"No lesson with a quiz has the slug “{section}”.")
-        parsed = bank.parsed_quizzes(quizzes, categories=not section)
+        parsed = mapping.parsed_quizzes(quizzes, categories=not section)
         text = export_gift(parsed) if format == "gift" else export_aiken(parsed)
         if output:
             Path(output).write_text(text, encoding="utf-8")

@@ -3,9 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import bank, services
-from quizzes.aiken import parse_aiken
-from quizzes.gift import parse_gift
+from quizzes import services
+from quizzes.interchange import mapping
+from quizzes.interchange.aiken import parse_aiken
+from quizzes.interchange.gift import parse_gift
 from quizzes.models import Quiz
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--format", choices=sorted(bank.PARSERS), required=True)
+        parser.add_argument("--format", choices=sorted(mapping.PARSERS), required=True)
         parser.add_argument(
             "--section",
             required=True,
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             result = parse_gift(raw, nearest_grade=options["nearest_grade"])
         else:
             result = parse_aiken(raw)
-        plan = bank.plan_import(quiz, result.questions, result.errors)
+        plan = mapping.plan_import(quiz, result.questions, result.errors)
         if json:
             self.stdout.write(_json(result, plan))
         else:

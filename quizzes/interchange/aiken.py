@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from quizzes.interchange import (
+from quizzes.interchange.parsed import (
     PHP_WHITESPACE,
     ParsedAnswer,
     ParsedQuestion,

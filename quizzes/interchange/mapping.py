@@ -7,9 +7,9 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from quizzes.aiken import parse_aiken
-from quizzes.gift import ALLOWED_FRACTIONS, parse_gift
-from quizzes.interchange import (
+from quizzes.interchange.aiken import parse_aiken
+from quizzes.interchange.gift import ALLOWED_FRACTIONS, parse_gift
+from quizzes.interchange.parsed import (
     ParsedAnswer,
     ParsedQuestion,
     ParseError,

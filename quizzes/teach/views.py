@@ -14,13 +14,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import bank, services
-from quizzes.aiken import export_aiken
-from quizzes.gift import export_gift
+from quizzes import services
+from quizzes.interchange import mapping
+from quizzes.interchange.aiken import export_aiken
+from quizzes.interchange.gift import export_gift
 from quizzes.kinds import KINDS
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
-from quizzes.teach_forms import (
+from quizzes.teach.forms import (
     ImportForm,
     QuestionForm,
     apply_row_action,
@@ -275,8 +276,8 @@ def import_file(request, quiz_id: int):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             raw = form.cleaned_data["raw"]
-            result = bank.PARSERS[form.cleaned_data["format"]](raw)
-            plan = bank.plan_import(quiz, result.questions, result.errors)
+            result = mapping.PARSERS[form.cleaned_data["format"]](raw)
+            plan = mapping.plan_import(quiz, result.questions, result.errors)
             content = raw.decode("utf-8", errors="replace") if result.ok else ""
             if plan.ok and request.POST.get("confirm") == "yes":
                 saved = services.import_questions(
@@ -309,7 +310,7 @@ def _download(text: str, filename: str) -> HttpResponse:
 @teacher_required
 def export_quiz(request, quiz_id: int, file_format: str):
     quiz = _quiz(quiz_id)
-    parsed = bank.parsed_quizzes(Quiz.objects.filter(pk=quiz.pk), categories=False)
+    parsed = mapping.parsed_quizzes(Quiz.objects.filter(pk=quiz.pk), categories=False)
     name = slugify(quiz.section.title) or f"quiz-{quiz.pk}"
     if file_format == "gift":
         return _download(export_gift(parsed), f"{name}.gift.txt")
@@ -321,7 +322,7 @@ def export_quiz(request, quiz_id: int, file_format: str):
 @require_GET
 @teacher_required
 def export_all(request):
-    parsed = bank.parsed_quizzes(Quiz.objects.all(), categories=True)
+    parsed = mapping.parsed_quizzes(Quiz.objects.all(), categories=True)
     return _download(export_gift(parsed), "relations-questions.gift.txt")
 
 
