@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from quizzes.forms import QuestionForm
 from quizzes.interchange import gift, mapping
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
-from quizzes.teach.forms import QuestionForm
 from relations.admin import (
     AdvisedDeleteInlineFormSet,
     PositionedInlineFormSet,

@@ -13,11 +13,13 @@ from quizzes.interchange.parsed import (
     ParseResult,
 )
 
+FORMATS = {"gift": "GIFT", "aiken": "Aiken"}
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 EXPORTERS = {"gift": export_gift, "aiken": export_aiken}
 
 __all__ = [
     "EXPORTERS",
+    "FORMATS",
     "PARSERS",
     "ParseError",
     "ParseResult",

@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from quizzes.interchange.aiken import parse_aiken
-from quizzes.interchange.gift import ALLOWED_FRACTIONS, parse_gift
+from quizzes.interchange.gift import ALLOWED_FRACTIONS
 from quizzes.interchange.parsed import (
     ParsedAnswer,
     ParsedQuestion,
@@ -18,7 +17,6 @@ from quizzes.interchange.parsed import (
 )
 from quizzes.models import Question, Quiz
 
-PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 SUPPORTED_KINDS = {kind.value for kind in Question.Kind}
 ONE = Decimal(1)
 

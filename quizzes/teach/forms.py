@@ -1,12 +1,13 @@
-"""The teacher's question editor: one form for the question, one formset for its choices."""
+"""The teacher's question editor's choice rows (the question's own form is
+`quizzes.forms.QuestionForm`), and the import form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.interchange import FORMATS
 from quizzes.kinds import KINDS
 from quizzes.models import Choice, Question
-from relations.markup import contains_quote
 
 ROW_FIELDS = (
     "id",
@@ -17,44 +18,6 @@ ROW_FIELDS = (
     "tolerance",
     "match_text",
 )
-
-
-class QuestionForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = [
-            "kind",
-            "title",
-            "prompt",
-            "points",
-            "explanation",
-            "incorrect_feedback",
-            "source_quote",
-        ]
-        widgets = {
-            "prompt": forms.Textarea(attrs={"rows": 3}),
-            "explanation": forms.Textarea(attrs={"rows": 3}),
-            "incorrect_feedback": forms.Textarea(attrs={"rows": 2}),
-            "source_quote": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, section, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.section = section
-        self.fields["source_quote"].required = True
-
-    def clean_source_quote(self) -> str:
-        quote = self.cleaned_data["source_quote"].strip()
-        if not contains_quote(self.section.body, quote):
-            raise ValidationError(
-                _(
-                    "This phrase does not occur in the lesson “%(lesson)s”. Copy it exactly "
-                    "from the lesson text shown below the form."
-                ),
-                params={"lesson": self.section.title},
-                code="not_in_lesson",
-            )
-        return quote
 
 
 class ChoiceForm(forms.Form):
@@ -185,8 +148,9 @@ def choice_formset(kind: str, *, data=None, initial=None) -> BaseChoiceFormSet:
 
 
 class ImportForm(forms.Form):
-    FORMATS = [("gift", "GIFT"), ("aiken", "Aiken")]
-    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="gift")
+    format = forms.ChoiceField(
+        label=_("Format"), choices=list(FORMATS.items()), initial="gift"
+    )
     file = forms.FileField(label=_("File"), required=False)
     content = forms.CharField(required=False, widget=forms.HiddenInput)
 

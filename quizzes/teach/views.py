@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
-from quizzes.interchange import mapping
-from quizzes.interchange.aiken import export_aiken
-from quizzes.interchange.gift import export_gift
+from quizzes.forms import QuestionForm
+from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.kinds import KINDS
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
 from quizzes.teach.forms import (
     ImportForm,
-    QuestionForm,
     apply_row_action,
     choice_formset,
     rows_from_post,
@@ -276,7 +274,7 @@ def import_file(request, quiz_id: int):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             raw = form.cleaned_data["raw"]
-            result = mapping.PARSERS[form.cleaned_data["format"]](raw)
+            result = PARSERS[form.cleaned_data["format"]](raw)
             plan = mapping.plan_import(quiz, result.questions, result.errors)
             content = raw.decode("utf-8", errors="replace") if result.ok else ""
             if plan.ok and request.POST.get("confirm") == "yes":
@@ -312,10 +310,8 @@ def export_quiz(request, quiz_id: int, file_format: str):
     quiz = _quiz(quiz_id)
     parsed = mapping.parsed_quizzes(Quiz.objects.filter(pk=quiz.pk), categories=False)
     name = slugify(quiz.section.title) or f"quiz-{quiz.pk}"
-    if file_format == "gift":
-        return _download(export_gift(parsed), f"{name}.gift.txt")
-    if file_format == "aiken":
-        return _download(export_aiken(parsed), f"{name}.aiken.txt")
+    if file_format in EXPORTERS:
+        return _download(EXPORTERS[file_format](parsed), f"{name}.{file_format}.txt")
     return HttpResponse(_("Unknown format: use gift or aiken."), status=404)
 
 
@@ -323,7 +319,7 @@ def export_quiz(request, quiz_id: int, file_format: str):
 @teacher_required
 def export_all(request):
     parsed = mapping.parsed_quizzes(Quiz.objects.all(), categories=True)
-    return _download(export_gift(parsed), "relations-questions.gift.txt")
+    return _download(EXPORTERS["gift"](parsed), "relations-questions.gift.txt")
 
 
 RECENT_ANSWERS = 5000

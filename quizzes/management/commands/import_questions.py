@@ -4,9 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from quizzes import services
-from quizzes.interchange import mapping
-from quizzes.interchange.aiken import parse_aiken
-from quizzes.interchange.gift import parse_gift
+from quizzes.interchange import PARSERS, mapping
 from quizzes.models import Quiz
 
 
@@ -15,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--format", choices=sorted(mapping.PARSERS), required=True)
+        parser.add_argument("--format", choices=sorted(PARSERS), required=True)
         parser.add_argument(
             "--section",
             required=True,
@@ -53,10 +51,7 @@ class Command(BaseCommand):
             raw = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        if format == "gift":
-            result = parse_gift(raw, nearest_grade=options["nearest_grade"])
-        else:
-            result = parse_aiken(raw)
+        result = PARSERS[format](raw, nearest_grade=options["nearest_grade"])
         plan = mapping.plan_import(quiz, result.questions, result.errors)
         if json:
             self.stdout.write(_json(result, plan))
