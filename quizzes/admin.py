@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from quizzes.forms import QuestionForm
 from quizzes.interchange import gift, mapping
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
+from quizzes.roles import TEACHERS_GROUP
 from relations.admin import (
     AdvisedDeleteInlineFormSet,
     PositionedInlineFormSet,
@@ -26,7 +27,6 @@ from relations.admin import (
     PublishActionsMixin,
     SectionAdmin,
 )
-from relations.context_processors import TEACHERS_GROUP
 from relations.models import Section
 
 

@@ -1,9 +1,6 @@
 """The Teach area: teachers write, preview, publish, import and export questions."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q
@@ -20,6 +17,7 @@ from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.kinds import KINDS
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
+from quizzes.roles import teacher_required
 from quizzes.teach.forms import (
     ImportForm,
     apply_row_action,
@@ -27,7 +25,6 @@ from quizzes.teach.forms import (
     rows_from_post,
     rows_from_question,
 )
-from relations.context_processors import is_teacher
 from relations.models import Article, Section
 
 STATUS_COUNTS = {
@@ -37,19 +34,6 @@ STATUS_COUNTS = {
     )
     for status in Question.Status.values
 }
-
-
-def teacher_required(view):
-    """Teachers only: anonymous users go to log in, students get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_teacher(request.user):
-            raise PermissionDenied(_("Only teachers can use the Teach area."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET
