@@ -53,6 +53,11 @@ class CourseOutline:
             None,
         )
 
+    def find(self, section_slug: str) -> LessonState | None:
+        return next(
+            (les for les in self.lessons if les.section.slug == section_slug), None
+        )
+
     def lesson(self, section: Section) -> LessonState:
         return next(
             lesson for lesson in self.lessons if lesson.section.pk == section.pk
@@ -101,6 +106,19 @@ def course_outline(
             blocked = True
         lessons.append(lesson)
     return CourseOutline(article=article, lessons=lessons)
+
+
+def article_outline(article_slug: str, user) -> CourseOutline | None:
+    """The published article's outline, its lessons fetched with it in one query."""
+    sections = list(
+        Section.objects.published()
+        .filter(article__slug=article_slug)
+        .select_related("article", "quiz")
+        .order_by("position")
+    )
+    if not sections:
+        return None
+    return course_outline(sections[0].article, user, sections=sections)
 
 
 @dataclass

@@ -88,6 +88,23 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
 
+    def with_stats(self):
+        """Each question with how often it was answered and its average credit."""
+        return self.annotate(
+            answer_count=models.Count("answers"),
+            average=models.Avg("answers__fraction"),
+        )
+
+    def quote_to_highlight(self, section, question_id: str) -> str | None:
+        """The source quote of the lesson's question named in a ?highlight= parameter."""
+        if not question_id.isdigit():
+            return None
+        return (
+            self.filter(pk=int(question_id), quiz__section=section)
+            .values_list("source_quote", flat=True)
+            .first()
+        )
+
     def refresh_review_flags(self) -> int:
         """Flag the questions whose source quote is missing from their lesson; unflag the rest."""
         changed = []
@@ -529,6 +546,17 @@ class Attempt(models.Model):
         return True
 
 
+class AnswerQuerySet(models.QuerySet):
+    def option_picks(self, limit: int) -> dict[int, int]:
+        """How often each option was picked, by choice id, over the latest answers."""
+        picks: dict[int, int] = {}
+        recent = self.order_by("-answered_at").values_list("response", flat=True)
+        for response in recent[:limit]:
+            for choice_id in response.get("choices", ()):
+                picks[choice_id] = picks.get(choice_id, 0) + 1
+        return picks
+
+
 class Answer(models.Model):
     """What one learner answered to one question version in one attempt, and its points."""
 
@@ -545,6 +573,8 @@ class Answer(models.Model):
         default=False, help_text=_("Feedback was shown, so the answer is locked.")
     )
     answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
@@ -588,6 +618,17 @@ class ProgressQuerySet(models.QuerySet):
                     connection.ops.adapt_datetimefield_value(timezone.now()),
                 ],
             )
+
+    def of_takers(self, section):
+        """The progress of every learner who has finished an attempt at the lesson's quiz."""
+        return self.filter(section=section, attempts_count__gt=0)
+
+    def summary(self) -> dict:
+        return self.aggregate(
+            learners=models.Count("pk"),
+            passed=models.Count("pk", filter=models.Q(first_passed_at__isnull=False)),
+            average_best=models.Avg("best_score"),
+        )
 
     def record_attempt(self, attempt: Attempt) -> None:
         """Count a finished attempt, the row locked (call inside its transaction)."""

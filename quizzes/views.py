@@ -10,7 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes.learning import attempt_item, attempt_items, course_outline
+from quizzes.learning import (
+    article_outline,
+    attempt_item,
+    attempt_items,
+    course_outline,
+)
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
 from relations.models import Article, Section
@@ -50,34 +55,17 @@ def article_detail(request, article_slug: str, article: Article | None = None):
 
 @require_GET
 def lesson(request, article_slug: str, section_slug: str):
-    # The article comes with its lessons: one query for both.
-    sections = list(
-        Section.objects.published()
-        .filter(article__slug=article_slug)
-        .select_related("article", "quiz")
-        .order_by("position")
-    )
-    if not sections:
-        raise Http404(_("No such lesson."))
-    article = sections[0].article
-    outline = course_outline(article, request.user, sections=sections)
-    current = next(
-        (les for les in outline.lessons if les.section.slug == section_slug), None
-    )
+    outline = article_outline(article_slug, request.user)
+    current = outline.find(section_slug) if outline else None
     if current is None:
         raise Http404(_("No such lesson."))
     section = current.section
     body_html, highlighted = section.body_html, None
-    question_id = request.GET.get("highlight", "")
-    if question_id.isdigit():
-        question = (
-            Question.objects.filter(pk=int(question_id), quiz__section=section)
-            .only("source_quote")
-            .first()
-        )
-        if question is not None:
-            body_html, found = highlight_quote(section.body_html, question.source_quote)
-            highlighted = found
+    quote = Question.objects.quote_to_highlight(
+        section, request.GET.get("highlight", "")
+    )
+    if quote is not None:
+        body_html, highlighted = highlight_quote(section.body_html, quote)
     previous, following = outline.neighbours(section)
     context = {
         "outline": outline,

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quizzes import services
+from quizzes.forms import QuestionForm
 from quizzes.interchange import FORMATS
 from quizzes.kinds import KINDS
 from quizzes.models import Choice, Question
@@ -165,3 +167,65 @@ class ImportForm(forms.Form):
         else:
             raise ValidationError(_("Choose a file to import."), code="no_file")
         return data
+
+
+class QuestionEditor:
+    """The teacher's editor: the question's form and its kind's choice rows.
+
+    Unbound (GET), bound to a row action (add, remove, move a row, apply a kind: the
+    rows change, nothing is saved), or bound to a save.
+    """
+
+    def __init__(self, question: Question, data=None):
+        self.question = question
+        self.section = question.quiz.section
+        kind = data.get("kind", question.kind) if data is not None else question.kind
+        self.kind = kind if kind in Question.Kind.values else question.kind
+        self.editor = KINDS[self.kind].editor
+        self.is_bound = data is not None
+        self.row_action = data.get("row_action") if data is not None else None
+        if data is None:
+            self.form = QuestionForm(instance=question, section=self.section)
+            rows = (
+                rows_from_question(question)
+                if question.pk
+                else self.editor.default_rows
+            )
+            self.formset = choice_formset(self.kind, initial=rows)
+        elif self.row_action is not None:
+            rows = apply_row_action(rows_from_post(data), self.row_action, self.kind)
+            self.form = QuestionForm(
+                initial=data.dict(), instance=question, section=self.section
+            )
+            self.formset = choice_formset(self.kind, initial=rows)
+        else:
+            self.form = QuestionForm(data, instance=question, section=self.section)
+            self.formset = choice_formset(self.kind, data=data)
+
+    def is_valid(self) -> bool:
+        return (
+            self.is_bound
+            and self.row_action is None
+            and self.form.is_valid()
+            and self.formset.is_valid()
+        )
+
+    def save(self, *, user) -> Question:
+        """Save the question and its rows (a new version if learners answered it)."""
+        return services.save_question(
+            question=self.form.save(commit=False),
+            choices=self.formset.rows(),
+            user=user,
+        )
+
+    def context(self) -> dict:
+        return {
+            "quiz": self.question.quiz,
+            "section": self.section,
+            "question": self.question,
+            "form": self.form,
+            "formset": self.formset,
+            "kind": self.kind,
+            "editor": self.editor,
+            "kinds": Question.Kind.choices,
+        }

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,19 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
-from quizzes.forms import QuestionForm
 from quizzes.interchange import EXPORTERS, PARSERS, mapping
-from quizzes.kinds import KINDS
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
 from quizzes.roles import teacher_required
-from quizzes.teach.forms import (
-    ImportForm,
-    apply_row_action,
-    choice_formset,
-    rows_from_post,
-    rows_from_question,
-)
+from quizzes.teach.forms import ImportForm, QuestionEditor
 from relations.models import Article, Section
 
 STATUS_COUNTS = {
@@ -84,7 +76,7 @@ def quiz_detail(request, quiz_id: int):
     questions = (
         quiz.questions.current()
         .select_related("updated_by", "created_by")
-        .annotate(answer_count=Count("answers"), average=Avg("answers__fraction"))
+        .with_stats()
         .order_by("position")
     )
     return TemplateResponse(
@@ -106,72 +98,35 @@ def _current_question(question_id: int) -> Question:
     return question
 
 
+def _new_question(quiz_id: int, kind: str | None) -> Question:
+    if kind not in Question.Kind.values:
+        kind = Question.Kind.SINGLE
+    return Question(quiz=_quiz(quiz_id), kind=kind)
+
+
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def question_edit(request, quiz_id: int | None = None, question_id: int | None = None):
     if question_id is not None:
         question = _current_question(question_id)
-        quiz = question.quiz
     else:
-        quiz = _quiz(quiz_id)
-        kind = request.GET.get("kind", Question.Kind.SINGLE)
-        if kind not in Question.Kind.values:
-            kind = Question.Kind.SINGLE
-        question = Question(quiz=quiz, kind=kind)
-    section = quiz.section
+        question = _new_question(quiz_id, request.GET.get("kind"))
+    data = request.POST if request.method == "POST" else None
+    editor = QuestionEditor(question, data)
     template = "quizzes/teach/question_form.html"
-    kind = request.POST.get("kind", question.kind)
-    if kind not in Question.Kind.values:
-        kind = question.kind
-    if request.method == "POST" and "row_action" in request.POST:
-        rows = apply_row_action(
-            rows_from_post(request.POST), request.POST["row_action"], kind
-        )
-        form = QuestionForm(
-            initial=request.POST.dict(), instance=question, section=section
-        )
-        formset = choice_formset(kind, initial=rows)
-        if request.htmx:
-            template += "#choice-rows"
-    elif request.method == "POST":
-        form = QuestionForm(request.POST, instance=question, section=section)
-        formset = choice_formset(kind, data=request.POST)
-        if form.is_valid() and formset.is_valid():
-            saved = services.save_question(
-                question=form.save(commit=False),
-                choices=formset.rows(),
-                user=request.user,
-            )
-            if question_id and saved.pk != question_id:  # a new version was made
-                messages.success(
-                    request,
-                    _(
-                        "Saved as version %(v)s: learners' past answers keep the version they answered."
-                    )
-                    % {"v": saved.version},
-                )
-            else:
-                messages.success(request, _("Question saved."))
-            return redirect("teach:quiz_detail", quiz.pk)
-    else:
-        form = QuestionForm(instance=question, section=section)
-        kind = question.kind
-        if question.pk:
-            rows = rows_from_question(question)
+    if editor.row_action is not None and request.htmx:
+        template += "#choice-rows"
+    elif editor.is_valid():
+        saved = editor.save(user=request.user)
+        if question_id and saved.pk != question_id:  # a new version was made
+            message = _(
+                "Saved as version %(v)s: learners' past answers keep the version they answered."
+            ) % {"v": saved.version}
         else:
-            rows = question.rules.editor.default_rows
-        formset = choice_formset(kind, initial=rows)
-    context = {
-        "quiz": quiz,
-        "section": section,
-        "question": question,
-        "form": form,
-        "formset": formset,
-        "kind": kind,
-        "editor": KINDS[kind].editor,
-        "kinds": Question.Kind.choices,
-    }
-    return TemplateResponse(request, template, context)
+            message = _("Question saved.")
+        messages.success(request, message)
+        return redirect("teach:quiz_detail", question.quiz_id)
+    return TemplateResponse(request, template, editor.context())
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,40 +272,21 @@ def quiz_results(request, quiz_id: int):
     questions = list(
         quiz.questions.current()
         .prefetch_related("choices")
-        .annotate(answer_count=Count("answers"), average=Avg("answers__fraction"))
+        .with_stats()
         .order_by("position")
     )
-    picks: dict[int, int] = {}
-    recent = (
-        Answer.objects.filter(question__in=questions)
-        .order_by("-answered_at")
-        .values_list("response", flat=True)[:RECENT_ANSWERS]
-    )
-    for response in recent:
-        for choice_id in response.get("choices", ()):
-            picks[choice_id] = picks.get(choice_id, 0) + 1
+    picks = Answer.objects.filter(question__in=questions).option_picks(RECENT_ANSWERS)
     for question in questions:
         question.option_stats = [
             (choice, picks.get(choice.pk, 0)) for choice in question.choices.all()
         ]
-    summary = Progress.objects.filter(
-        section=quiz.section, attempts_count__gt=0
-    ).aggregate(
-        learners=Count("pk"),
-        passed=Count("pk", filter=Q(first_passed_at__isnull=False)),
-        average_best=Avg("best_score"),
-    )
-    learners = Paginator(
-        Progress.objects.filter(section=quiz.section, attempts_count__gt=0)
-        .select_related("learner")
-        .order_by("learner__username"),
-        50,
-    ).get_page(request.GET.get("page"))
+    takers = Progress.objects.of_takers(quiz.section)
+    learners = takers.select_related("learner").order_by("learner__username")
     context = {
         "quiz": quiz,
         "questions": questions,
-        "summary": summary,
-        "learners": learners,
+        "summary": takers.summary(),
+        "learners": Paginator(learners, 50).get_page(request.GET.get("page")),
         "recent_limit": RECENT_ANSWERS,
     }
     return TemplateResponse(request, "quizzes/teach/quiz_results.html", context)
