@@ -316,6 +316,15 @@ class Question(models.Model):
         """The fraction of this question's points that the submission earns (0 to 1)."""
         return self.rules.grade(self.choices.all(), submission)
 
+    def answer_values(self, submission: grading.Submission) -> dict:
+        """What an Answer stores for this submission: the response, fraction, points."""
+        fraction = self.grade(submission)
+        return {
+            "response": submission.as_json(),
+            "fraction": fraction,
+            "points": fraction * self.points,
+        }
+
     def read_answer(self, data) -> grading.Submission:
         """The learner's answer from posted form data; raises ValidationError."""
         return self.rules.read_answer(self, data)
@@ -484,11 +493,8 @@ class Attempt(models.Model):
         """Save and grade one answer. A checked (locked) answer is never changed."""
         if self.is_finished:
             raise ValidationError(_("This attempt is finished."), code="finished")
-        fraction = question.grade(submission)
         values = {
-            "response": submission.as_json(),
-            "fraction": fraction,
-            "points": fraction * question.points,
+            **question.answer_values(submission),
             "is_checked": self.shows_feedback_now,
             "answered_at": timezone.now(),
         }

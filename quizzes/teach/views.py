@@ -152,14 +152,8 @@ def question_preview(request, question_id: int):
         except ValidationError as error:
             item.error, status = error.message, 400
         else:
-            fraction = question.grade(submission)
-            item.answer = Answer(
-                question=question,
-                response=submission.as_json(),
-                fraction=fraction,
-                points=fraction * question.points,
-                is_checked=True,
-            )
+            values = question.answer_values(submission)
+            item.answer = Answer(question=question, is_checked=True, **values)
     template = "quizzes/teach/question_preview.html"
     if request.htmx:
         template += "#preview-card"
