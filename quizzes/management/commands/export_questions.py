@@ -12,7 +12,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=sorted(EXPORTERS), default="gift")
         parser.add_argument(
-            "--section", help="The lesson's slug; every quiz when left out."
+            "--lesson",
+            "--section",
+            dest="section",
+            help="The lesson's slug; every quiz when left out.",
         )
         parser.add_argument(
             "--output", "-o", help="Write to this file instead of standard output."

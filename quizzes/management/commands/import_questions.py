@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--format", choices=sorted(PARSERS), required=True)
         parser.add_argument(
+            "--lesson",
             "--section",
+            dest="section",
             required=True,
             help="The lesson's slug (article-slug/lesson-slug if ambiguous).",
         )
