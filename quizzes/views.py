@@ -15,6 +15,7 @@ from quizzes.learning import (
     attempt_item,
     attempt_items,
     course_outline,
+    progress_outlines,
 )
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
@@ -234,29 +235,5 @@ def attempt_results(request, attempt_id: int):
 @require_GET
 @login_required
 def my_progress(request):
-    articles = list(
-        Article.objects.published().prefetch_related("sections__quiz").order_by("title")
-    )
-    attempts = (
-        Attempt.objects.for_learner(request.user).finished().order_by("started_at")
-    )
-    by_section: dict[int, list[Attempt]] = {}
-    for attempt in attempts.select_related("quiz"):
-        by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
-    # One query for every course's progress, not one per course.
-    progress = {
-        row.section_id: row for row in Progress.objects.filter(learner=request.user)
-    }
-    outlines = []
-    for article in articles:
-        sections = sorted(
-            (s for s in article.sections.all() if s.is_published),
-            key=lambda s: s.position,
-        )
-        outline = course_outline(
-            article, request.user, sections=sections, progress=progress
-        )
-        for lesson_state in outline.lessons:
-            lesson_state.attempts = by_section.get(lesson_state.section.pk, [])
-        outlines.append(outline)
+    outlines = progress_outlines(request.user)
     return TemplateResponse(request, "quizzes/progress.html", {"outlines": outlines})
