@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from quizzes import answers, grading
+from quizzes.interchange import mapping
 from quizzes.models import Question
 
 
@@ -50,6 +51,9 @@ class KindRules:
         Callable  # (question, posted data) -> Submission; raises ValidationError
     )
     editor: Editor
+    # From a parsed GIFT/Aiken question to choice rows, and back (`interchange.mapping`).
+    import_rows: Callable
+    export_answers: Callable
     hint: Promise | str = ""
     # Learners pick among the options (statistics count how often each is picked).
     picks_options: bool = False
@@ -132,6 +136,8 @@ KINDS: dict[str, KindRules] = {
     for rules in [
         KindRules(
             kind=Question.Kind.SINGLE,
+            import_rows=mapping.import_single,
+            export_answers=mapping.export_single,
             grade=grading.grade_single,
             check_choices=check_single,
             read_answer=answers.read_one_choice,
@@ -140,6 +146,8 @@ KINDS: dict[str, KindRules] = {
         ),
         KindRules(
             kind=Question.Kind.MULTIPLE,
+            import_rows=mapping.import_multiple,
+            export_answers=mapping.export_multiple,
             grade=grading.grade_multiple,
             check_choices=check_multiple,
             read_answer=answers.read_choices,
@@ -149,6 +157,8 @@ KINDS: dict[str, KindRules] = {
         ),
         KindRules(
             kind=Question.Kind.TRUE_FALSE,
+            import_rows=mapping.import_true_false,
+            export_answers=mapping.export_true_false,
             grade=grading.grade_single,
             check_choices=check_true_false,
             read_answer=answers.read_one_choice,
@@ -160,6 +170,8 @@ KINDS: dict[str, KindRules] = {
         ),
         KindRules(
             kind=Question.Kind.SHORT,
+            import_rows=mapping.import_short,
+            export_answers=mapping.export_short,
             grade=grading.grade_short,
             check_choices=check_short,
             read_answer=answers.read_text,
@@ -175,6 +187,8 @@ KINDS: dict[str, KindRules] = {
         ),
         KindRules(
             kind=Question.Kind.NUMERICAL,
+            import_rows=mapping.import_numerical,
+            export_answers=mapping.export_numerical,
             grade=grading.grade_numerical,
             check_choices=check_numerical,
             read_answer=answers.read_number,
@@ -187,6 +201,8 @@ KINDS: dict[str, KindRules] = {
         ),
         KindRules(
             kind=Question.Kind.MATCHING,
+            import_rows=mapping.import_matching,
+            export_answers=mapping.export_matching,
             grade=grading.grade_matching,
             check_choices=check_matching,
             read_answer=answers.read_matches,
