@@ -4,9 +4,8 @@ teacher or staff; never for a question that is not published, never for a visito
 
 import pytest
 
-from quizzes import services
 from quizzes.grading import Submission
-from quizzes.models import Question
+from quizzes.models import Attempt, Question
 from tests.factories import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +34,14 @@ def is_highlighted(page: str) -> bool:
 
 
 def answer(learner, question: Question, *, finish: bool):
-    attempt = services.start_attempt(learner=learner, quiz=question.quiz)
+    attempt = Attempt.objects.start(learner=learner, quiz=question.quiz)
     choice = question.choices.first()
-    services.record_answer(
-        attempt=attempt,
+    attempt.record_answer(
         question=question,
         submission=Submission(choice_ids=(choice.pk,)),
     )
     if finish:
-        services.finish_attempt(attempt=attempt)
+        attempt.finish()
     return attempt
 
 
@@ -54,7 +52,7 @@ def test_a_visitor_who_is_not_signed_in_sees_no_highlight(client, question):
 def test_a_learner_who_has_not_answered_sees_no_highlight(
     student_client, student, question
 ):
-    services.start_attempt(learner=student, quiz=question.quiz)
+    Attempt.objects.start(learner=student, quiz=question.quiz)
     assert not is_highlighted(lesson_with_highlight(student_client, question))
 
 

@@ -6,16 +6,17 @@ import re
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.aiken import parse_aiken
-from quizzes.gift import extract_idnumber_and_tags, parse_gift
+from quizzes.interchange.aiken import parse_aiken
+from quizzes.interchange.gift import extract_idnumber_and_tags, parse_gift
 from quizzes.models import Question
-from relations.article_import import ArticleImportError, parse_article
+from relations.article_import import parse_article
 from relations.models import Article
 from tests.factories import make_quiz, make_section
 
@@ -90,7 +91,7 @@ def test_tabs_and_every_kind_of_line_ending_are_still_welcome():
 
 
 def test_an_article_with_a_nul_byte_is_refused_with_its_line():
-    with pytest.raises(ArticleImportError, match="Line 5 .*U\\+0000") as error:
+    with pytest.raises(ValidationError, match="Line 5 .*U\\+0000") as error:
         parse_article("# Title\n\n## Trade\n\nOil\x00 and grain.\n")
     assert error.value.code == "control_character"
 

@@ -21,7 +21,6 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from quizzes import services
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt
 from tests.factories import PASSWORD, make_quiz_with_questions, make_user
@@ -72,7 +71,7 @@ def test_ten_simultaneous_starts_on_a_one_attempt_quiz_create_one_attempt():
     learner = make_user()
     quiz = make_quiz_with_questions(3, max_attempts=1)
 
-    results = at_once(lambda i: services.start_attempt(learner=learner, quiz=quiz))
+    results = at_once(lambda i: Attempt.objects.start(learner=learner, quiz=quiz))
 
     assert Attempt.objects.filter(learner=learner, quiz=quiz).count() == 1
     attempts = {r.pk for r in results if isinstance(r, Attempt)}
@@ -87,9 +86,9 @@ def test_ten_simultaneous_starts_on_a_one_attempt_quiz_create_one_attempt():
 def test_ten_simultaneous_starts_after_the_last_attempt_create_none():
     learner = make_user()
     quiz = make_quiz_with_questions(3, max_attempts=2)
-    services.finish_attempt(attempt=services.start_attempt(learner=learner, quiz=quiz))
+    Attempt.objects.start(learner=learner, quiz=quiz).finish()
 
-    at_once(lambda i: services.start_attempt(learner=learner, quiz=quiz))
+    at_once(lambda i: Attempt.objects.start(learner=learner, quiz=quiz))
 
     assert Attempt.objects.filter(learner=learner, quiz=quiz).count() == 2
     assert (
@@ -113,16 +112,13 @@ def test_checking_and_finishing_at_once_never_store_an_answer_after_the_finish(m
     quiz = make_quiz_with_questions(4, feedback_mode=mode)
     questions = list(quiz.questions.published().prefetch_related("choices"))
     for _ in range(15):
-        attempt = services.start_attempt(learner=learner, quiz=quiz)
+        attempt = Attempt.objects.start(learner=learner, quiz=quiz)
 
         def act(index: int, attempt=attempt):
             if index == 0:
-                return services.finish_attempt(
-                    attempt=Attempt.objects.get(pk=attempt.pk)
-                )
+                return Attempt.objects.get(pk=attempt.pk).finish()
             question = questions[index % len(questions)]
-            return services.record_answer(
-                attempt=Attempt.objects.get(pk=attempt.pk),
+            return Attempt.objects.get(pk=attempt.pk).record_answer(
                 question=question,
                 submission=right_submission(question),
             )
