@@ -12,7 +12,6 @@ from django.apps import apps as global_apps
 from django.db import transaction
 from django.db.models import Max
 
-from quizzes.models import new_choice_id
 from relations.markup import contains_quote, markdown_to_text, render_markdown
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -126,11 +125,9 @@ def _load_questions(
             ]
         else:
             rows = data["choices"]
-        # Inside a migration Choice is a historical model without our save() or
-        # manager: the random ids (see quizzes.models.Choice) are given here.
+        # Ids are random (see quizzes.models.Choice): they never tell the typed order.
         choices = [
             Choice(
-                id=new_choice_id(),
                 question=question,
                 position=index,
                 text=row["text"],

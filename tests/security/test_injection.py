@@ -132,8 +132,10 @@ def test_the_lesson_page_renders_hostile_markdown_inert(client, hostile_quiz):
     assert '<script>alert("lesson-script")</script>' in body.text  # shown as text
 
 
-def test_the_highlighted_lesson_page_stays_inert(student_client, hostile_quiz):
+def test_the_highlighted_lesson_page_stays_inert(student, student_client, hostile_quiz):
     question = hostile_quiz.questions.get(kind="single")
+    # The passage is highlighted once the learner has answered (and finished).
+    start_attempt(student, hostile_quiz).finish()
     response = student_client.get(
         f"{hostile_quiz.section.get_absolute_url()}?highlight={question.pk}"
     )
