@@ -800,6 +800,12 @@ class ImportUploadQuerySet(models.QuerySet):
     def expired(self):
         return self.filter(expires_at__lte=timezone.now())
 
+    def keep(self, upload: "ImportUpload") -> "ImportUpload":
+        """Save a previewed file, and clear out the previews nobody imported in time."""
+        self.expired().delete()
+        upload.save(force_insert=True)
+        return upload
+
 
 class ImportUpload(models.Model):
     """A GIFT or Aiken file a teacher has previewed, kept here until it is imported (or
