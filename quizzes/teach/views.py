@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
+from quizzes.answers import SLIPS
 from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz
 from quizzes.roles import teacher_required
 from quizzes.teach.forms import ImportForm, QuestionEditor
 from relations.models import Article, Section
+from relations.params import int_param
 
 STATUS_COUNTS = {
     status: Count(
@@ -150,7 +152,9 @@ def question_preview(request, question_id: int):
         try:
             submission = question.read_answer(request.POST)
         except ValidationError as error:
-            item.error, status = error.message, 400
+            # A slip (nothing chosen) is shown as an ordinary answer: with DEBUG on,
+            # htmx hands any 4xx to the debug page. A forged post stays a 400.
+            item.error, status = error.message, 200 if error.code in SLIPS else 400
         else:
             values = question.answer_values(submission)
             item.answer = Answer(question=question, is_checked=True, **values)
@@ -314,7 +318,7 @@ def quiz_results(request, quiz_id: int):
         "quiz": quiz,
         "questions": questions,
         "summary": takers.summary(),
-        "learners": Paginator(learners, 50).get_page(request.GET.get("page")),
+        "learners": Paginator(learners, 50).get_page(int_param(request.GET, "page")),
         "recent_limit": RECENT_ANSWERS,
     }
     return TemplateResponse(request, "quizzes/teach/quiz_results.html", context)

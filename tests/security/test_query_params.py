@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.http import Http404, QueryDict
+from django.urls import reverse
 
 from relations.params import int_param
 
@@ -50,3 +51,12 @@ def test_int_param_refuses_what_is_not_ascii_digits(value):
 def test_int_param_reads_digits_and_absence():
     assert int_param(QueryDict("n=0042"), "n") == 42
     assert int_param(QueryDict(""), "n") is None
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1.5", "9" * 19])
+def test_the_teach_results_page_refuses_a_page_that_is_not_a_number(
+    teacher_client, quiz, value
+):
+    url = reverse("teach:quiz_results", args=[quiz.pk])
+    assert teacher_client.get(url, {"page": value}).status_code == 404
+    assert teacher_client.get(url, {"page": "1"}).status_code == 200

@@ -640,3 +640,16 @@ def test_with_debug_on_a_slip_is_a_normal_response_and_a_forgery_still_a_400(
         **headers,
     )
     assert forged.status_code == 400
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_with_debug_on_a_slip_in_the_teach_preview_is_a_normal_response(
+    settings, teacher_client, questions, headers
+):
+    settings.DEBUG = True
+    url = reverse("teach:question_preview", args=[questions["single"].pk])
+    slip = post_form(teacher_client, url, {}, **headers)
+    assert slip.status_code == 200
+    assert "Choose an option before checking your answer." in visible_text(slip.content)
+    forged = post_form(teacher_client, url, {"choice": "x"}, **headers)
+    assert forged.status_code == 400
