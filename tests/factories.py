@@ -4,7 +4,7 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Choice, Classroom, Question, Quiz
 from relations.models import Article, Section
 
 _counter = itertools.count(1)
@@ -107,9 +107,7 @@ def make_quiz_with_questions(
     return quiz
 
 
-def make_classroom(teacher: User, *articles: Article, **fields) -> "Classroom":
-    from quizzes.models import Classroom
-
+def make_classroom(teacher: User, *articles: Article, **fields) -> Classroom:
     classroom = Classroom.objects.create(
         name=fields.pop("name", f"Class {next(_counter)}"), **fields
     )
