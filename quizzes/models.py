@@ -351,6 +351,9 @@ class Choice(models.Model):
         _("misconception"),
         max_length=120,
         blank=True,
+        # Rows written by code that predates the field (a data migration) get "" too.
+        default="",
+        db_default="",
         help_text=_(
             "Wrong options: the wrong idea a learner who picks it holds, in a few words."
         ),
