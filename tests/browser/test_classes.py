@@ -75,11 +75,11 @@ def test_teacher_runs_a_class_that_three_students_join(
     single = next(q for q in questions if q.kind == "single")
     rhine = single.choices.get(text="Rhine")
     danube = single.choices.get(text="Danube")
-    make_finished_attempt(students[0], quiz, {q: 1 for q in questions})
+    make_finished_attempt(students[0], quiz, dict.fromkeys(questions, 1))
     make_finished_attempt(students[1], quiz, {single: rhine})
     make_finished_attempt(students[2], quiz, {single: rhine})
     make_finished_attempt(
-        students[2], quiz, {q: 1 for q in questions} | {single: danube}
+        students[2], quiz, dict.fromkeys(questions, 1) | {single: danube}
     )
 
     switch_user(page, log_in, teacher)
