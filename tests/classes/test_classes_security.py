@@ -47,7 +47,9 @@ def test_every_post_needs_the_csrf_token(teacher, student, classroom):
 def test_class_pages_have_no_inline_script_or_style(
     client, teacher, student, classroom, quiz
 ):
-    attempt = make_finished_attempt(student, quiz, {q: 1 for q in quiz.questions.all()})
+    attempt = make_finished_attempt(
+        student, quiz, dict.fromkeys(quiz.questions.all(), 1)
+    )
     scope = classroom.pk
     client.force_login(teacher)
     teacher_urls = [
