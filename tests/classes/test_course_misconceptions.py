@@ -75,3 +75,20 @@ def test_tags_fill_empty_fields_only(tmp_path):
     assert tag_misconceptions(tmp_path) == 0
     load_course(tmp_path)
     assert Choice.objects.get(text="Rhine").misconception == "a teacher's own words"
+
+
+def test_data_migration_tags_a_course_loaded_before_tags(tmp_path, monkeypatch):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "quizzes.migrations.0005_tag_first_course_misconceptions"
+    )
+    write_course(tmp_path, tagged=False)
+    load_course(tmp_path)
+    write_course(tmp_path, tagged=True)
+    monkeypatch.setattr(migration, "COURSE_DIR", tmp_path)
+    migration.tag_first_course(apps, None)
+    assert Choice.objects.get(text="Rhine").misconception == "confuses the rivers"
+    assert Choice.objects.get(text="Danube").misconception == ""
