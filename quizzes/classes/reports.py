@@ -87,9 +87,6 @@ class Cohort:
             .order_by("article__title", "article__pk", "position")
         )
 
-    def has_learner(self, user_id: int) -> bool:
-        return self.learner_ids().filter(learner_id=user_id).exists()
-
 
 # The progress grid ------------------------------------------------------------------
 

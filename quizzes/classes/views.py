@@ -207,7 +207,12 @@ def learner_detail(request, scope: str, learner_id: int):
         Attempt.objects.finished()
         .filter(learner=learner, quiz__section__in=sections)
         .select_related("quiz__section")
-        .only("pk", "started_at", "finished_at", "score", "passed", "quiz__section")
+        .defer(
+            "question_ids",
+            "choice_order",
+            "quiz__section__body",
+            "quiz__section__body_html",
+        )
         .order_by("quiz__section__position", "started_at")
     )
     context = {
