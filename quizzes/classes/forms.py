@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.models import Classroom, normalize_join_code
-from relations.context_processors import is_teacher
+from quizzes.roles import is_teacher
 from relations.models import Article
 
 

@@ -21,7 +21,7 @@ from quizzes.classes.forms import ClassroomForm, CoTeacherForm, JoinForm
 from quizzes.classes.statistics import RELIABLE_FROM, TOO_FEW_TO_JUDGE
 from quizzes.learning import QuestionItem, attempt_items
 from quizzes.models import Attempt, Classroom, Membership, Progress, Quiz
-from quizzes.teach_views import teacher_required
+from quizzes.roles import teacher_required
 from relations.models import Section
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from quizzes.models import Classroom, Membership
-from relations.context_processors import is_teacher
+from quizzes.roles import is_teacher
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
