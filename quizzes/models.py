@@ -344,6 +344,18 @@ class Question(models.Model):
         self.rules.check_choices(choices)
 
 
+class ChoiceQuerySet(models.QuerySet):
+    def misconception_tags(self, article_id: int):
+        """The misconception tags used in a course, A to Z, for the editor to suggest."""
+        return (
+            self.filter(question__quiz__section__article_id=article_id)
+            .exclude(misconception="")
+            .values_list("misconception", flat=True)
+            .distinct()
+            .order_by("misconception")
+        )
+
+
 class Choice(models.Model):
     """An option of a question; for short answers an accepted answer, for matching a pair."""
 
@@ -375,6 +387,8 @@ class Choice(models.Model):
             "Wrong options: the wrong idea a learner who picks it holds, in a few words."
         ),
     )
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "position"]
