@@ -42,7 +42,9 @@ def test_teacher_runs_a_class_that_three_students_join(
 
     log_in(page, teacher)
     page.get_by_role("link", name="Teach").click()
-    page.goto(f"{live_server.url}/teach/classes/")
+    page.get_by_role("navigation", name="Teach").get_by_role(
+        "link", name="Classes"
+    ).click()
     assert_accessible(page)
     page.get_by_role("link", name="Create a class").click()
     page.get_by_label("Name of the class").fill("Year 11 history, group B")
