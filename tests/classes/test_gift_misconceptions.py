@@ -99,3 +99,17 @@ def test_export_writes_the_tags_back_and_they_survive_a_round_trip(tmp_path, cap
         )
 
     assert tagged(copies) == tagged(originals)
+
+
+def test_teach_import_preview_shows_the_tags_and_the_rule(teacher_client):
+    from django.urls import reverse
+
+    quiz = make_quiz()
+    url = reverse("teach:import_file", args=[quiz.pk])
+    page = teacher_client.get(url).text
+    assert "[tag:misconception:" in page
+    response = teacher_client.post(url, {"format": "gift", "content": TAGGED})
+    assert response.status_code == 200
+    assert "Misconception: thinks the Danube is longest" in response.text
+    assert "Misconception: picks a famous river" in response.text
+    assert not quiz.questions.exists()
