@@ -588,28 +588,17 @@ class Attempt(models.Model):
             raise ValidationError(_("This attempt is finished."), code="finished")
         values = question.answer_values(submission)
         with transaction.atomic():
-            # One query: the lock, and the answer already stored (every answer to an
-            # attempt is written under this lock, so none can appear in between).
-            locked = list(
-                Attempt.objects.open_for_update(self)
-                .annotate(
-                    stored=models.Subquery(
-                        Answer.objects.filter(
-                            attempt_id=models.OuterRef("pk"), question=question
-                        ).values("pk")[:1]
-                    )
-                )
-                .values_list("stored", flat=True)
-            )
-            if not locked:
+            if not Attempt.objects.open_for_update(self).exists():
                 raise ValidationError(_("This attempt is finished."), code="finished")
             values.update(
                 is_checked=self.shows_feedback_now, answered_at=timezone.now()
             )
             if self.shows_feedback_now:
-                if locked[0] is not None:
-                    # Already answered (a second click, another tab): the first stands.
-                    return Answer.objects.get(pk=locked[0])
+                # Read after the lock (a fresh statement, so it sees what a request that
+                # held the lock before stored): a second click keeps the first answer.
+                stored = Answer.objects.filter(attempt=self, question=question).first()
+                if stored is not None:
+                    return stored
                 return Answer.objects.create(attempt=self, question=question, **values)
             # Deferred feedback: the learner may change the answer until the attempt is
             # finished (nothing is checked before then). One upsert.
