@@ -36,6 +36,7 @@ from relations.admin import (
     PublishActionsMixin,
     SectionAdmin,
 )
+from relations.forms import AccountAdminForm
 from relations.models import Section
 
 
@@ -636,6 +637,7 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(ProtectedDeleteMixin, auth_admin.UserAdmin):
+    form = AccountAdminForm
     ROLES = [
         ("student", _("Student")),
         ("teacher", _("Teacher")),

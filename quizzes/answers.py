@@ -10,6 +10,10 @@ from quizzes.grading import Submission, parse_number
 from quizzes.models import Question
 
 MAX_TYPED_LENGTH = 500
+# What a learner can get wrong with the real form (nothing chosen, letters in a number):
+# answered as an ordinary page with the message. Every other code means a post no form
+# of ours sends (forged or malformed): a 400.
+SLIPS = frozenset({"missing", "not_a_number"})
 
 
 def read_text(question: Question, data) -> Submission:

@@ -5,7 +5,6 @@ custom save()), so derived fields are computed here explicitly.
 """
 
 import json
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +133,7 @@ def _load_questions(
             ]
         else:
             rows = data["choices"]
+        # Ids are random (see quizzes.models.Choice): they never tell the typed order.
         choices = [
             Choice(
                 question=question,
@@ -145,8 +145,6 @@ def _load_questions(
             )
             for index, row in enumerate(rows, start=1)
         ]
-        # Ids in a random order: an option's id must not say where the right one was written.
-        random.SystemRandom().shuffle(choices)
         Choice.objects.bulk_create(choices)
         report.created.append(f"question {data['key']}")
 

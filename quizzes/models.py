@@ -1,12 +1,12 @@
 import random
 import secrets
-from contextlib import nullcontext
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +89,24 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
 
+    def highlightable_for(self, user):
+        """Published questions whose answering passage this user may see highlighted:
+        a teacher or staff any, a learner those answered (checked or in a finished
+        attempt), an anonymous visitor none."""
+        from quizzes.roles import is_teacher
+
+        published = self.filter(status=Question.Status.PUBLISHED)
+        if not user.is_authenticated:
+            return published.none()
+        if user.is_staff or is_teacher(user):
+            return published
+        answered = Answer.objects.filter(
+            question=models.OuterRef("pk"), attempt__learner=user
+        ).filter(
+            models.Q(is_checked=True) | models.Q(attempt__finished_at__isnull=False)
+        )
+        return published.filter(models.Exists(answered))
+
     def with_stats(self):
         """Each question with how often it was answered and its average credit."""
         return self.annotate(
@@ -96,12 +114,14 @@ class QuestionQuerySet(models.QuerySet):
             average=models.Avg("answers__fraction"),
         )
 
-    def quote_to_highlight(self, section, question_id: str) -> str | None:
-        """The source quote of the lesson's question named in a ?highlight= parameter."""
-        if not question_id.isdigit():
+    def quote_to_highlight(self, section, question_id: int, user) -> str | None:
+        """The source quote of the lesson's question named in a ?highlight= parameter,
+        if this user may see its passage (see highlightable_for)."""
+        if question_id is None:
             return None
         return (
-            self.filter(pk=int(question_id), quiz__section=section)
+            self.highlightable_for(user)
+            .filter(pk=question_id, quiz__section=section)
             .values_list("source_quote", flat=True)
             .first()
         )
@@ -344,7 +364,26 @@ class Question(models.Model):
         self.rules.check_choices(choices)
 
 
+# Choice ids are random, not sequential: a page shows an option's id (the value of its
+# radio button), and sequential ids would tell the order the author typed the options
+# in, and authors often type the right one first. Below 2**53, so JavaScript reads them
+# exactly; among that many, two random ids collide about once in 10**8 questions' worth.
+CHOICE_ID_LIMIT = 2**53
+
+
+def new_choice_id() -> int:
+    return secrets.randbelow(CHOICE_ID_LIMIT - 1) + 1
+
+
 class ChoiceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Every new choice gets a random id, however it is created."""
+        objs = list(objs)
+        for choice in objs:
+            if choice.pk is None:
+                choice.pk = new_choice_id()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def misconception_tags(self, article_id: int):
         """The misconception tags used in a course, A to Z, for the editor to suggest."""
         return (
@@ -403,6 +442,13 @@ class Choice(models.Model):
     def __str__(self) -> str:
         return self.text or self.match_text
 
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            # A random id (see new_choice_id); force_insert: no UPDATE is tried first.
+            self.pk = new_choice_id()
+            kwargs.setdefault("force_insert", True)
+        super().save(*args, **kwargs)
+
 
 class AttemptQuerySet(models.QuerySet):
     def for_learner(self, user):
@@ -415,7 +461,21 @@ class AttemptQuerySet(models.QuerySet):
         return self.filter(finished_at__isnull=True)
 
     def start(self, *, learner, quiz: Quiz, rng: random.Random | None = None):
-        """Resume the learner's unfinished attempt, or start a new one in a fresh order."""
+        """Resume the learner's unfinished attempt, or start a new one in a fresh order.
+
+        Serialised per learner and lesson: simultaneous starts (a double click, ten
+        tabs) queue on the learner's Progress row, so each sees the attempts the others
+        made and the attempt limit holds. An upsert makes the row first, so there is
+        always one to lock; SQLite's IMMEDIATE transactions serialise writers anyway.
+        """
+        with transaction.atomic():
+            Progress.objects.mark_read(learner=learner, section=quiz.section)
+            Progress.objects.select_for_update().filter(
+                learner=learner, section_id=quiz.section_id
+            ).exists()
+            return self._start_locked(learner=learner, quiz=quiz, rng=rng)
+
+    def _start_locked(self, *, learner, quiz: Quiz, rng: random.Random | None):
         taken = self.for_learner(learner).filter(quiz=quiz)
         attempt = taken.unfinished().first()
         if attempt is not None:
@@ -433,9 +493,12 @@ class AttemptQuerySet(models.QuerySet):
         attempt = Attempt.shuffled(quiz, questions, rng or random.SystemRandom())
         attempt.learner = learner
         attempt.save(force_insert=True)
-        # No shared transaction needed: marking read is idempotent, and retried by finishing.
-        Progress.objects.mark_read(learner=learner, section=quiz.section)
         return attempt
+
+    def open_for_update(self, attempt):
+        """The attempt if still open, its row locked until the transaction ends: the
+        lock under which answers are stored and the attempt is finished."""
+        return self.select_for_update().filter(pk=attempt.pk, finished_at__isnull=True)
 
 
 class Attempt(models.Model):
@@ -516,45 +579,48 @@ class Attempt(models.Model):
         }
 
     def record_answer(self, *, question: Question, submission: grading.Submission):
-        """Save and grade one answer. A checked (locked) answer is never changed."""
+        """Save and grade one answer. A checked (locked) answer is never changed.
+
+        Under the lock that finishing takes (the attempt's row): an answer is stored
+        only while the attempt is open, so none arrives after the score was counted.
+        """
         if self.is_finished:
             raise ValidationError(_("This attempt is finished."), code="finished")
-        values = {
-            **question.answer_values(submission),
-            "is_checked": self.shows_feedback_now,
-            "answered_at": timezone.now(),
-        }
-        if self.shows_feedback_now:
-            try:
-                # One INSERT commits on its own; inside a caller's transaction it needs
-                # a savepoint so that a conflict does not spoil that transaction.
-                atomic = (
-                    transaction.atomic if connection.in_atomic_block else nullcontext
-                )
-                with atomic():
-                    return Answer.objects.create(
-                        attempt=self, question=question, **values
-                    )
-            except IntegrityError:
-                # Already answered (a second click, another tab): the first answer stands.
-                return Answer.objects.get(attempt=self, question=question)
-        # Deferred feedback: the learner may change the answer until the attempt is
-        # finished (nothing is checked before then). One upsert, not a read and a write.
-        (answer,) = Answer.objects.bulk_create(
-            [Answer(attempt=self, question=question, **values)],
-            update_conflicts=True,
-            unique_fields=["attempt", "question"],
-            update_fields=list(values),
-        )
-        return answer
+        values = question.answer_values(submission)
+        with transaction.atomic():
+            if not Attempt.objects.open_for_update(self).exists():
+                raise ValidationError(_("This attempt is finished."), code="finished")
+            values.update(
+                is_checked=self.shows_feedback_now, answered_at=timezone.now()
+            )
+            if self.shows_feedback_now:
+                # Read after the lock (a fresh statement, so it sees what a request that
+                # held the lock before stored): a second click keeps the first answer.
+                stored = Answer.objects.filter(attempt=self, question=question).first()
+                if stored is not None:
+                    return stored
+                return Answer.objects.create(attempt=self, question=question, **values)
+            # Deferred feedback: the learner may change the answer until the attempt is
+            # finished (nothing is checked before then). One upsert.
+            (answer,) = Answer.objects.bulk_create(
+                [Answer(attempt=self, question=question, **values)],
+                update_conflicts=True,
+                unique_fields=["attempt", "question"],
+                update_fields=list(values),
+            )
+            return answer
 
     def finish(self) -> bool:
         """Grade the attempt and count it in Progress, once, in one transaction.
 
         Returns False if it was already finished.
         """
-        now = timezone.now()
         with transaction.atomic():
+            # First the lock "Check answer" takes too: no answer is being stored while
+            # the points are added up, and none can be stored after.
+            if not Attempt.objects.open_for_update(self).exists():
+                return False
+            now = timezone.now()
             # Set when the attempt started; computed here only for attempts made elsewhere.
             possible = self.points_possible or Decimal(
                 sum(
@@ -735,6 +801,56 @@ class Progress(models.Model):
         if self.read_at:
             return "read"
         return "not_started"
+
+
+class ImportUploadQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+    def expired(self):
+        return self.filter(expires_at__lte=timezone.now())
+
+    def keep(self, upload: "ImportUpload") -> "ImportUpload":
+        """Save a previewed file, and clear out the previews nobody imported in time."""
+        self.expired().delete()
+        upload.save(force_insert=True)
+        return upload
+
+
+class ImportUpload(models.Model):
+    """A GIFT or Aiken file a teacher has previewed, kept here until it is imported (or
+    expires), so that importing refers to it instead of sending the whole file again."""
+
+    LIFETIME = timedelta(hours=2)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=10)
+    name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = ImportUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("previewed import")
+        verbose_name_plural = _("previewed imports")
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.format} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = self.created_at + self.LIFETIME
+        super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 # No 0/O or 1/I/L: codes are read aloud and copied from a board.

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from quizzes.answers import SLIPS
 from quizzes.learning import (
     article_outline,
     attempt_item,
@@ -20,6 +21,7 @@ from quizzes.learning import (
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
 from relations.models import Article, Section
+from relations.params import int_param
 
 
 def _published_article(slug: str) -> Article:
@@ -62,8 +64,9 @@ def lesson(request, article_slug: str, section_slug: str):
         raise Http404(_("No such lesson."))
     section = current.section
     body_html, highlighted = section.body_html, None
+    # Only where the answer is no secret: the question was answered, or a teacher asks.
     quote = Question.objects.quote_to_highlight(
-        section, request.GET.get("highlight", "")
+        section, int_param(request.GET, "highlight"), request.user
     )
     if quote is not None:
         body_html, highlighted = highlight_quote(section.body_html, quote)
@@ -148,8 +151,13 @@ def check_answer(request, attempt_id: int, question_id: int):
         try:
             submission = item.question.read_answer(request.POST)
         except ValidationError as error:
-            # Forged or a slip, the learner sees the question again with the reason (400).
-            return _answer_error(request, attempt, item, answered, error.message)
+            # The learner sees the question again with the reason: a slip is an ordinary
+            # answer (200: with DEBUG on, htmx would hand a 400 to the debug page); a
+            # forged or malformed post is a 400.
+            status = 200 if error.code in SLIPS else 400
+            return _answer_error(
+                request, attempt, item, answered, error.message, status
+            )
         answered += item.answer is None
         item.answer = attempt.record_answer(
             question=item.question, submission=submission
@@ -176,19 +184,23 @@ def _counts(attempt: Attempt, answered: int) -> dict:
     }
 
 
-def _answer_error(request, attempt: Attempt, item, answered: int, message: str):
-    """A slip (nothing chosen, not a number): the question again, with the message."""
+def _answer_error(
+    request, attempt: Attempt, item, answered: int, message: str, status: int
+):
+    """The question again, with the message (a slip: nothing chosen, not a number...)."""
     item.error = message
     if request.htmx:
         context = {**_counts(attempt, answered), "item": item}
         template = "quizzes/attempt_detail.html#check-response"
-        return TemplateResponse(request, template, context, status=400)
+        return TemplateResponse(request, template, context, status=status)
     items = attempt_items(attempt)
     for other in items:
         if other.question.pk == item.question.pk:
             other.error = message
     context = _quiz_context(attempt, items)
-    return TemplateResponse(request, "quizzes/attempt_detail.html", context, status=400)
+    return TemplateResponse(
+        request, "quizzes/attempt_detail.html", context, status=status
+    )
 
 
 def _finished_response(request, attempt: Attempt):

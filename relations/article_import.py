@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from relations.markup import markdown_to_text, normalize
+from relations.text import find_control_character
 
 INTRODUCTION = "Introduction"
 HEADING_MAX_WORDS = 12
@@ -71,6 +72,8 @@ def parse_article(text: str) -> ParsedArticle:
         .replace("\r", "\n")
         .split("\n")
     )
+    if control := find_control_character(text):
+        raise ValidationError(control.message, code="control_character")
     if not any(line.strip() for line in lines):
         raise ValidationError(_("The article is empty."), code="empty")
     headings = _markdown_headings(lines)

@@ -155,6 +155,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N trusted proxies (DJANGO_TRUSTED_PROXY_COUNT=N), the client's address is the
+# N-th from the right in X-Forwarded-For; otherwise that header is ignored, since anyone
+# can send it, and the peer's address (REMOTE_ADDR) counts.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "relations.clients.client_address"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -187,7 +192,10 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "relations@localhost")
 
-# Uploaded GIFT/Aiken files are small; anything bigger is refused before parsing.
+# Imported files (GIFT, Aiken, articles) larger than this are refused before they are
+# read; the commands take --max-size to raise it.
+IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(3 * 1024 * 1024)))
+# Request bodies (a form post, an uploaded file) are limited separately by Django.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -225,8 +233,30 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
-# Sessions read from a per-process cache first, the database only on a miss.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Several workers and servers must agree on sessions, so sessions never live in a
+# per-process cache. With REDIS_URL, one Redis shared by every worker is the default
+# cache and sessions are read from it first (written through to the database); without
+# it, sessions are read from the database on every request, and the local-memory cache
+# holds only what need not agree across workers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "relations"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_CACHE_ALIAS = "default"
+
+# The site's own address (scheme and host, e.g. https://relations.example.org): links in
+# emails (password reset) are built from it, never from the request's Host header.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

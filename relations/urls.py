@@ -6,6 +6,11 @@ from relations import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
+    path(
+        "accounts/password_reset/",
+        views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teach/", include("quizzes.teach.urls")),

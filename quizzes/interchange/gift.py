@@ -28,7 +28,9 @@ _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
 _FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
 _WEIGHT = re.compile(r"%(-*)([0-9]{1,2}\.?[0-9]*)%")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_COMMENT_TAG = re.compile(r"\[(id|tag):((?:\\\]|[^\]])*)\]")
+# A value: runs of plain characters (possessive: never given back), `\]` (an escaped
+# bracket) or a lone backslash; it ends at the first `]` that is not escaped.
+_COMMENT_TAG = re.compile(r"\[(id|tag):((?:[^\]\\]++|\\\]|\\)*)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 # Moodle's question_bank::fraction_options_full(), in Moodle's order so ties snap the same way.
@@ -156,13 +158,26 @@ def extract_idnumber_and_tags(comments: Iterable[str]) -> tuple[str, list[str]]:
     idnumber = None
     tags = []
     for comment in comments:
-        for kind, raw in _COMMENT_TAG.findall(comment):
+        if "]" not in comment:
+            continue  # no mark can close on this line
+        for kind, raw in _comment_marks(comment):
             value = raw.replace("\\]", "]").strip()
             if kind == "tag" and value:
                 tags.append(value)
             elif kind == "id" and idnumber is None:
                 idnumber = value
     return idnumber or "", list(dict.fromkeys(tags))
+
+
+def _comment_marks(comment: str) -> list[tuple[str, str]]:
+    """`(kind, raw value)` of each `[id:…]`/`[tag:…]` of a comment line, in linear time.
+
+    A value ends at the first `]` not escaped as `\\]`. Searched over the whole line,
+    every `[tag:` with no `]` after it would rescan the rest of the line (quadratic
+    time on a line of many `[tag:`); cut after the line's last `]`, every start that
+    is tried ends in a match, and the search moves on past it.
+    """
+    return _COMMENT_TAG.findall(comment, 0, comment.rfind("]") + 1)
 
 
 def _parse_question(question: ParsedQuestion, text: str) -> None:

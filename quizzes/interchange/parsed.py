@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from relations.text import find_control_character
+
 KINDS = (
     "single",
     "multiple",
@@ -132,7 +134,11 @@ def decode(data: str | bytes, format_name: str) -> tuple[str, ParseError | None]
             line = data[: exc.start].count(b"\n") + 1
             message = f"The file does not use UTF-8 character encoding. {format_name} files must use UTF-8."
             return "", ParseError(line, "", message, "encoding")
-    return data.removeprefix("\ufeff"), None
+    text = data.removeprefix("\ufeff")
+    # Refused, not stripped: the author learns where the stray byte is, nothing is stored.
+    if control := find_control_character(text):
+        return "", ParseError(control.line, "", control.message, "control_character")
+    return text, None
 
 
 def split_lines(text: str) -> list[str]:

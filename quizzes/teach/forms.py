@@ -2,6 +2,7 @@
 `quizzes.forms.QuestionForm`), and the import form."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from quizzes.forms import QuestionForm
 from quizzes.interchange import FORMATS
 from quizzes.kinds import KINDS
 from quizzes.models import Choice, Question
+from relations.text import too_big_message
 
 ROW_FIELDS = (
     "id",
@@ -179,21 +181,35 @@ def choice_formset(kind: str, *, data=None, initial=None) -> BaseChoiceFormSet:
 
 
 class ImportForm(forms.Form):
+    """A file to preview, or (to import it) the previewed file kept on the server."""
+
     format = forms.ChoiceField(
         label=_("Format"), choices=list(FORMATS.items()), initial="gift"
     )
-    file = forms.FileField(label=_("File"), required=False)
-    content = forms.CharField(required=False, widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("Up to %(size)s.")
+        % {"size": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):.1f} MB"},
+    )
+    upload = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            # Its size is known before a byte of it is read.
+            too_big = too_big_message(upload.size, settings.IMPORT_MAX_BYTES)
+            if too_big:
+                raise ValidationError(too_big, code="too_big")
+        return upload
 
     def clean(self):
         data = super().clean()
-        upload = data.get("file")
-        if upload:
-            raw = upload.read()
-            data["raw"] = raw
-        elif data.get("content"):
-            data["raw"] = data["content"].encode("utf-8")
-        else:
+        if self.errors:
+            return data
+        if not data.get("file") and not data.get("upload"):
             raise ValidationError(_("Choose a file to import."), code="no_file")
         return data
 

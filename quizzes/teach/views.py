@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
+from quizzes.answers import SLIPS
 from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
-from quizzes.models import Answer, Progress, Question, Quiz
+from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz
 from quizzes.roles import teacher_required
 from quizzes.teach.forms import ImportForm, QuestionEditor
 from relations.models import Article, Section
+from relations.params import int_param
 
 STATUS_COUNTS = {
     status: Count(
@@ -150,7 +152,9 @@ def question_preview(request, question_id: int):
         try:
             submission = question.read_answer(request.POST)
         except ValidationError as error:
-            item.error, status = error.message, 400
+            # A slip (nothing chosen) is shown as an ordinary answer: with DEBUG on,
+            # htmx hands any 4xx to the debug page. A forged post stays a 400.
+            item.error, status = error.message, 200 if error.code in SLIPS else 400
         else:
             values = question.answer_values(submission)
             item.answer = Answer(question=question, is_checked=True, **values)
@@ -201,19 +205,23 @@ def question_delete(request, question_id: int):
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def import_file(request, quiz_id: int):
+    """Preview a file (kept on the server, owned by this teacher), then import it by
+    reference: the Import button sends the preview's id, never the file again."""
     quiz = _quiz(quiz_id)
-    plan, content = None, ""
+    plan, upload = None, None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            raw = form.cleaned_data["raw"]
-            result = PARSERS[form.cleaned_data["format"]](raw)
+            upload = _previewed_upload(request, quiz, form)
+        if upload is not None:
+            result = PARSERS[upload.format](bytes(upload.content))
             plan = mapping.plan_import(quiz, result.questions, result.errors)
-            content = raw.decode("utf-8", errors="replace") if result.ok else ""
             if plan.ok and request.POST.get("confirm") == "yes":
                 saved = services.import_questions(
                     quiz=quiz, plan=plan, user=request.user
                 )
+                if upload.pk:
+                    upload.delete()
                 messages.success(
                     request,
                     _(
@@ -222,13 +230,43 @@ def import_file(request, quiz_id: int):
                     % {"n": len(saved)},
                 )
                 return redirect("teach:quiz_detail", quiz.pk)
+            if plan.ok and not upload.pk:
+                upload = ImportUpload.objects.keep(upload)
     else:
         form = ImportForm()
-    context = {"quiz": quiz, "form": form, "plan": plan, "content": content}
+    context = {"quiz": quiz, "form": form, "plan": plan, "upload": upload}
     status = 400 if plan is not None and not plan.ok else 200
     return TemplateResponse(
         request, "quizzes/teach/import.html", context, status=status
     )
+
+
+def _previewed_upload(request, quiz: Quiz, form: ImportForm) -> ImportUpload | None:
+    """The file just sent (unsaved), or this teacher's previewed one; None if expired."""
+    file = form.cleaned_data["file"]
+    if file:
+        return ImportUpload(
+            owner=request.user,
+            quiz=quiz,
+            format=form.cleaned_data["format"],
+            name=file.name[:255],
+            content=file.read(),
+        )
+    upload = get_object_or_404(
+        ImportUpload.objects.owned_by(request.user),
+        pk=form.cleaned_data["upload"],
+        quiz=quiz,
+    )
+    if upload.is_expired:
+        upload.delete()
+        form.add_error(
+            None,
+            ValidationError(
+                _("This preview has expired; choose the file again."), code="expired"
+            ),
+        )
+        return None
+    return upload
 
 
 def _download(text: str, filename: str) -> HttpResponse:
@@ -280,7 +318,7 @@ def quiz_results(request, quiz_id: int):
         "quiz": quiz,
         "questions": questions,
         "summary": takers.summary(),
-        "learners": Paginator(learners, 50).get_page(request.GET.get("page")),
+        "learners": Paginator(learners, 50).get_page(int_param(request.GET, "page")),
         "recent_limit": RECENT_ANSWERS,
     }
     return TemplateResponse(request, "quizzes/teach/quiz_results.html", context)

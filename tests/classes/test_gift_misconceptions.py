@@ -102,13 +102,16 @@ def test_export_writes_the_tags_back_and_they_survive_a_round_trip(tmp_path, cap
 
 
 def test_teach_import_preview_shows_the_tags_and_the_rule(teacher_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     quiz = make_quiz()
     url = reverse("teach:import_file", args=[quiz.pk])
     page = teacher_client.get(url).text
     assert "[tag:misconception:" in page
-    response = teacher_client.post(url, {"format": "gift", "content": TAGGED})
+    # Previewed files are uploaded (the preview is kept on the server for the import).
+    upload = SimpleUploadedFile("tagged.gift", TAGGED.encode())
+    response = teacher_client.post(url, {"format": "gift", "file": upload})
     assert response.status_code == 200
     assert "Misconception: thinks the Danube is longest" in response.text
     assert "Misconception: picks a famous river" in response.text

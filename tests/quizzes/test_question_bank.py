@@ -1,8 +1,10 @@
 """Importing and exporting questions: the command line, the Teach upload, round trips."""
 
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -246,6 +248,10 @@ def test_aiken_export_writes_only_single_choice(tmp_path, quiz, capsys):
     assert "Vienna" not in out
 
 
+def gift_file(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("bank.gift", text.encode(), "text/plain")
+
+
 def test_teach_upload_previews_then_imports(teacher_client, quiz, tmp_path):
     url = reverse("teach:import_file", args=[quiz.pk])
     with open(write(tmp_path, BANK), "rb") as upload:
@@ -256,8 +262,9 @@ def test_teach_upload_previews_then_imports(teacher_client, quiz, tmp_path):
         "6 questions read" in page and "Which river is the longest in Europe?" in page
     )
     assert not quiz.questions.exists()
+    upload = re.search(r'name="upload" value="(\d+)"', page).group(1)
     response = teacher_client.post(
-        url, {"format": "gift", "content": BANK, "confirm": "yes"}
+        url, {"format": "gift", "upload": upload, "confirm": "yes"}
     )
     assert response.status_code == 302
     assert quiz.questions.count() == 6
@@ -268,7 +275,7 @@ def test_teach_upload_with_errors_shows_them_and_imports_nothing(
 ):
     url = reverse("teach:import_file", args=[quiz.pk])
     response = teacher_client.post(
-        url, {"format": "gift", "content": BROKEN, "confirm": "yes"}
+        url, {"format": "gift", "file": gift_file(BROKEN), "confirm": "yes"}
     )
     page = response.content.decode()
     assert response.status_code == 400
@@ -297,7 +304,7 @@ def test_an_id_used_twice_in_one_file_is_an_error_not_a_crash(teacher_client, qu
     twice = "// [id:same]\n::One::Is it?{T}\n\n// [id:same]\n::Two::Is it not?{F}\n"
     url = reverse("teach:import_file", args=[quiz.pk])
     response = teacher_client.post(
-        url, {"format": "gift", "content": twice, "confirm": "yes"}
+        url, {"format": "gift", "file": gift_file(twice), "confirm": "yes"}
     )
     assert response.status_code == 400
     assert "used twice" in response.content.decode()

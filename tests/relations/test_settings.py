@@ -9,11 +9,16 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
     "DJANGO_ALLOWED_HOSTS": "relations.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://relations.example.org",
+    "DJANGO_SITE_URL": "https://relations.example.org",
 }
 
 
 def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k != "REDIS_URL"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -29,6 +34,37 @@ def test_check_deploy_passes_with_production_settings():
         "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_without_a_site_url_for_reset_links():
+    env = {**PRODUCTION_ENV, "DJANGO_SITE_URL": ""}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "relations.W001" in result.stdout + result.stderr
+
+
+def test_without_redis_sessions_live_in_the_database_never_a_process_cache():
+    code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split() == ["django.contrib.sessions.backends.db"], (
+        result.stderr
+    )
+
+
+def test_with_redis_sessions_and_the_cache_are_shared_through_it():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_ENGINE, s.SESSION_CACHE_ALIAS, s.CACHES['default']['BACKEND'],"
+        " s.CACHES['default']['LOCATION'])"
+    )
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://cache.internal:6379/3"}
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.split() == [
+        "django.contrib.sessions.backends.cached_db",
+        "default",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/3",
+    ], result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

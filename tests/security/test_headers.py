@@ -37,7 +37,9 @@ def _quiz_pages(client, student, quiz):
         "check answer (htmx)": lambda: client.post(
             check_url(attempt, question), right_answer(question), headers=HTMX
         ),
-        "check answer (400)": lambda: client.post(check_url(attempt, question), {}),
+        "check answer (400)": lambda: client.post(
+            check_url(attempt, question), {"choice": "forged"}
+        ),
         "finish confirmation": lambda: client.post(finish_url(attempt)),
         "results": lambda: client.get(results_url(done)),
     }

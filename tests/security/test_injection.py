@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 
+from quizzes.grading import Submission
 from tests.factories import make_question, make_quiz, make_section
 from tests.security.helpers import (
     attempt_url,
@@ -132,8 +133,12 @@ def test_the_lesson_page_renders_hostile_markdown_inert(client, hostile_quiz):
     assert '<script>alert("lesson-script")</script>' in body.text  # shown as text
 
 
-def test_the_highlighted_lesson_page_stays_inert(student_client, hostile_quiz):
+def test_the_highlighted_lesson_page_stays_inert(student, student_client, hostile_quiz):
     question = hostile_quiz.questions.get(kind="single")
+    # The passage is highlighted once the learner has answered (and finished).
+    attempt = start_attempt(student, hostile_quiz)
+    attempt.record_answer(question=question, submission=Submission(text="Danube"))
+    attempt.finish()
     response = student_client.get(
         f"{hostile_quiz.section.get_absolute_url()}?highlight={question.pk}"
     )

@@ -100,3 +100,75 @@ def test_a_successful_log_in_resets_the_count(client, student, password):
     assert log_in(client, student.username, password).status_code == 302
     client.logout()
     assert fail(client, student.username, 4) == [200] * 4
+
+
+# Behind a proxy every request comes from the proxy's address: only a setting that says a
+# trusted proxy is in front makes the forwarded client address count.
+PROXY = "10.0.0.2"
+
+
+def fail_via_proxy(client, username, times, forwarded):
+    return [
+        client.post(
+            reverse("login"),
+            {"username": username, "password": "wrong password"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+        for _ in range(times)
+    ]
+
+
+def log_in_via_proxy(client, username, password, forwarded):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_lockout(
+    client, student, password, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for number in range(5):
+        fail_via_proxy(client, student.username, 1, forwarded=f"198.51.100.{number}")
+    response = log_in_via_proxy(client, student.username, password, "192.0.2.99")
+    assert response.status_code == LOCKED
+
+
+def test_behind_a_trusted_proxy_one_client_failing_does_not_lock_out_the_others(
+    client, student, password, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert fail_via_proxy(client, student.username, 5, "198.51.100.4")[-1] == LOCKED
+    response = log_in_via_proxy(client, student.username, password, "192.0.2.20")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(student.pk)
+
+
+def test_behind_a_trusted_proxy_addresses_the_client_adds_on_the_left_are_ignored(
+    client, student, password, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number in range(5):
+        # The client forges the left part; the proxy appends the address it saw.
+        fail_via_proxy(
+            client, student.username, 1, forwarded=f"203.0.113.{number}, 198.51.100.4"
+        )
+    response = log_in_via_proxy(client, student.username, password, "198.51.100.4")
+    assert response.status_code == LOCKED
+
+
+def test_behind_two_trusted_proxies_the_client_is_second_from_the_right(
+    client, student, password, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 2
+    fail_via_proxy(client, student.username, 5, "203.0.113.1, 198.51.100.4, 10.0.0.1")
+    locked = log_in_via_proxy(
+        client, student.username, password, "198.51.100.4, 10.0.0.1"
+    )
+    assert locked.status_code == LOCKED
+    other = log_in_via_proxy(client, student.username, password, "192.0.2.7, 10.0.0.1")
+    assert other.status_code == 302

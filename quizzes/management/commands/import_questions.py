@@ -1,11 +1,13 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from quizzes import services
 from quizzes.interchange import PARSERS, mapping
 from quizzes.models import Quiz
+from relations.text import too_big_message
 
 
 class Command(BaseCommand):
@@ -32,6 +34,13 @@ class Command(BaseCommand):
             help="Print the parsed questions and errors as JSON.",
         )
         parser.add_argument(
+            "--max-size",
+            type=int,
+            default=None,
+            metavar="BYTES",
+            help="Refuse files larger than this (default: the IMPORT_MAX_BYTES setting).",
+        )
+        parser.add_argument(
             "--nearest-grade",
             action="store_true",
             help="GIFT: snap weights to Moodle's nearest allowed weight.",
@@ -49,6 +58,13 @@ class Command(BaseCommand):
     ):
         quiz = self._quiz(section)
         path = Path(file)
+        limit = options.get("max_size") or settings.IMPORT_MAX_BYTES
+        try:
+            too_big = too_big_message(path.stat().st_size, limit)
+        except OSError:
+            too_big = None  # reading it says why
+        if too_big:
+            raise CommandError(f"{path}: {too_big} (--max-size raises the limit)")
         try:
             raw = path.read_bytes()
         except OSError as error:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.text import slugify
 
 from relations.article_import import ParsedArticle, parse_article
 from relations.models import Article, Section
+from relations.text import too_big_message
 
 TITLE_MAX_LENGTH = Section._meta.get_field("title").max_length
 SLUG_MAX_LENGTH = Section._meta.get_field("slug").max_length
@@ -32,6 +34,13 @@ class Command(BaseCommand):
             help="Publish the article and its lessons.",
         )
         parser.add_argument(
+            "--max-size",
+            type=int,
+            default=None,
+            metavar="BYTES",
+            help="Refuse files larger than this (default: the IMPORT_MAX_BYTES setting).",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Replace the lessons of an unpublished article with the same slug.",
@@ -46,7 +55,7 @@ class Command(BaseCommand):
         replace: bool,
         **options,
     ):
-        parsed = self.parse(file)
+        parsed = self.parse(file, options.get("max_size"))
         title = (title or parsed.title).strip()
         if not title:
             raise CommandError(
@@ -66,7 +75,14 @@ class Command(BaseCommand):
             sections = create_sections(article, parsed, publish=publish)
         self.report(article, sections, replaced=replaced)
 
-    def parse(self, file: Path) -> ParsedArticle:
+    def parse(self, file: Path, max_size: int | None = None) -> ParsedArticle:
+        limit = max_size or settings.IMPORT_MAX_BYTES
+        try:
+            too_big = too_big_message(file.stat().st_size, limit)
+        except OSError:
+            too_big = None  # reading it says why
+        if too_big:
+            raise CommandError(f"{file}: {too_big} (--max-size raises the limit)")
         try:
             data = file.read_bytes()
         except FileNotFoundError:
