@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quizzes import grading
+from quizzes import grading, mastery
+from quizzes.review import scheduling
 from relations.markup import contains_quote, inline_html, render_markdown
 from relations.models import Section
 
@@ -148,6 +150,9 @@ class Question(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # What survives new versions: review cards and statistics follow it, answers keep
+    # the version (pk) they answered.
+    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     previous_version = models.ForeignKey(
         "self",
@@ -203,6 +208,11 @@ class Question(models.Model):
             models.UniqueConstraint(
                 fields=["previous_version"],
                 name="question_one_next_version",
+            ),
+            models.UniqueConstraint(
+                fields=["identity"],
+                condition=models.Q(is_current=True),
+                name="question_one_current_version",
             ),
         ]
 
@@ -511,3 +521,213 @@ class Progress(models.Model):
         if self.read_at:
             return "read"
         return "not_started"
+
+
+class Mastery(models.Model):
+    """How well one learner masters one lesson, with the changes that led there."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mastery",
+        verbose_name=_("learner"),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="mastery",
+        verbose_name=_("lesson"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=mastery.LEVEL_CHOICES, default=mastery.Level.NOT_STARTED
+    )
+    points = models.PositiveSmallIntegerField(_("mastery points"), default=0)
+    proficient_since = models.DateTimeField(_("proficient since"), null=True)
+    # The latest changes, newest first: {"at", "rule", "from", "to"}; what the page explains.
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mastery")
+        verbose_name_plural = _("mastery")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "section"], name="mastery_once_per_lesson"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=max(mastery.Level)),
+                name="mastery_known_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__lte=mastery.MAX_POINTS),
+                name="mastery_points_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.section} · {self.get_level_display()}"
+
+    @property
+    def state(self) -> mastery.MasteryState:
+        return mastery.MasteryState(
+            level=mastery.Level(self.level), proficient_since=self.proficient_since
+        )
+
+    def apply(self, change: mastery.Change) -> None:
+        """Take the new state and remember why; the caller saves."""
+        before, after = self.level, change.state.level
+        self.level = after
+        self.points = mastery.POINTS[after]
+        self.proficient_since = change.state.proficient_since
+        self.updated_at = change.at
+        if after != before:
+            entry = {
+                "at": change.at.isoformat(),
+                "rule": change.rule,
+                "from": int(before),
+                "to": int(after),
+            }
+            self.evidence = [entry, *self.evidence][: mastery.EVIDENCE_KEPT]
+
+    @property
+    def latest_evidence(self) -> dict | None:
+        return self.evidence[0] if self.evidence else None
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def for_learner(self, user):
+        return self.filter(learner=user)
+
+    def active(self):
+        """Not retired, and its question's current version is published where learners see it."""
+        shown = Question.objects.filter(
+            identity=models.OuterRef("identity"),
+            is_current=True,
+            status=Question.Status.PUBLISHED,
+            quiz__is_published=True,
+            quiz__section__is_published=True,
+            quiz__section__article__is_published=True,
+        )
+        return self.filter(is_retired=False).filter(models.Exists(shown))
+
+    def due(self, now):
+        return self.active().filter(due__lte=now).order_by("due", "pk")
+
+
+class ReviewCard(models.Model):
+    """One question (by identity, whatever its version) that one learner reviews, FSRS-scheduled."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_cards",
+        verbose_name=_("learner"),
+    )
+    identity = models.UUIDField(_("question identity"))
+    state = models.PositiveSmallIntegerField(
+        _("FSRS state"), choices=scheduling.STATE_CHOICES
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    is_retired = models.BooleanField(
+        _("retired"), default=False, help_text=_("Its question was archived.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review card")
+        verbose_name_plural = _("review cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "identity"], name="review_card_once_per_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "is_retired", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.identity} · {self.due:%Y-%m-%d}"
+
+    @property
+    def schedule(self) -> scheduling.CardState:
+        return scheduling.CardState(
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+    def take(self, schedule: scheduling.CardState) -> None:
+        """Copy a new schedule in; the caller saves."""
+        self.state, self.step = schedule.state, schedule.step
+        self.stability, self.difficulty = schedule.stability, schedule.difficulty
+        self.due, self.last_review = schedule.due, schedule.last_review
+
+
+class ReviewLogQuerySet(models.QuerySet):
+    def for_learner(self, user):
+        return self.filter(card__learner=user)
+
+
+class ReviewLog(models.Model):
+    """One answer given in review or practice: append-only, never edited."""
+
+    class Source(models.TextChoices):
+        REVIEW = "review", _("Review")
+        PRACTICE = "practice", _("Practice of missed questions")
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.PROTECT, related_name="logs")
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.PROTECT,
+        related_name="review_logs",
+        help_text=_("The version answered."),
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=scheduling.RATING_CHOICES
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source, default=Source.REVIEW
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now)
+    response = models.JSONField(default=dict)
+    fraction = models.DecimalField(max_digits=6, decimal_places=5, default=0)
+    points = models.DecimalField(max_digits=9, decimal_places=3, default=0)
+
+    objects = ReviewLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        verbose_name = _("review answer")
+        verbose_name_plural = _("review answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fraction__gte=0) & models.Q(fraction__lte=1),
+                name="review_log_fraction_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=4),
+                name="review_log_known_rating",
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} · {self.question_id} · {self.reviewed_at:%Y-%m-%d}"
+
+    def as_answer(self) -> Answer:
+        """An unsaved Answer with this review's response, for the quiz's feedback templates."""
+        return Answer(
+            question=self.question,
+            response=self.response,
+            fraction=self.fraction,
+            points=self.points,
+            is_checked=True,
+            answered_at=self.reviewed_at,
+        )
