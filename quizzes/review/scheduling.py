@@ -1,19 +1,22 @@
 """FSRS scheduling for review cards, behind our own small types. Pure: no database.
 
 A review's result becomes an FSRS rating: wrong = Again, partly right = Hard, right = Good.
-Cards skip FSRS's minute-long learning steps (a learner does not come back ten minutes
-later to a quiz site) and intervals are not fuzzed, so the day a question comes back is
-exactly what FSRS computes from the answers.
+FSRS's minute-long learning steps are replaced by days (a learner does not come back to a
+quiz site ten minutes later): a new card goes straight to day intervals, and a question
+missed after a long interval comes back the next day before its interval grows again.
+Intervals are not fuzzed, so the day a question comes back is exactly what FSRS computes.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import fsrs
 from django.utils.translation import gettext_lazy as _
 
-SCHEDULER = fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+SCHEDULER = fsrs.Scheduler(
+    learning_steps=(), relearning_steps=(timedelta(days=1),), enable_fuzzing=False
+)
 
 STATE_CHOICES = [
     (fsrs.State.Learning.value, _("Learning")),
