@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from quizzes import grading, mastery
 from quizzes.review import scheduling
@@ -252,10 +254,12 @@ class Question(models.Model):
             )
         self.status = self.Status.PUBLISHED
         self.save(update_fields=["status", "needs_review", "updated_at"])
+        ReviewCard.objects.filter(identity=self.identity).update(is_retired=False)
 
     def archive(self) -> None:
         self.status = self.Status.ARCHIVED
         self.save(update_fields=["status", "needs_review", "updated_at"])
+        ReviewCard.objects.filter(identity=self.identity).update(is_retired=True)
 
     @property
     def prompt_inline_html(self) -> str:
@@ -632,6 +636,9 @@ class ReviewCard(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField(_("due"))
     last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    # Answers given in review; a posted answer names the count it saw, so a second
+    # click cannot review the card twice.
+    reviews = models.PositiveIntegerField(_("reviews"), default=0)
     is_retired = models.BooleanField(
         _("retired"), default=False, help_text=_("Its question was archived.")
     )
@@ -699,6 +706,7 @@ class ReviewLog(models.Model):
     response = models.JSONField(default=dict)
     fraction = models.DecimalField(max_digits=6, decimal_places=5, default=0)
     points = models.DecimalField(max_digits=9, decimal_places=3, default=0)
+    due_after = models.DateTimeField(_("due next"), help_text=_("When it comes back."))
 
     objects = ReviewLogQuerySet.as_manager()
 
@@ -720,6 +728,16 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id} · {self.question_id} · {self.reviewed_at:%Y-%m-%d}"
+
+    @property
+    def comes_back_in(self) -> str:
+        """When the question comes back, in words: "tomorrow", "in 3 days"."""
+        days = round((self.due_after - self.reviewed_at) / timedelta(days=1))
+        if days <= 0:
+            return str(_("later today"))
+        if days == 1:
+            return str(_("tomorrow"))
+        return ngettext("in %(n)d day", "in %(n)d days", days) % {"n": days}
 
     def as_answer(self) -> Answer:
         """An unsaved Answer with this review's response, for the quiz's feedback templates."""

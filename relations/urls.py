@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teach/", include("quizzes.teach_urls")),
+    path("review/", include("quizzes.review.urls")),
     path("", include("quizzes.urls")),
 ]
 

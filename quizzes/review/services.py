@@ -1,0 +1,220 @@
+"""Review workflows: cards from a finished attempt, review answers, and mastery with them.
+
+Each runs in the transaction of the answer that causes it, so a card, its log and the
+lesson's mastery never disagree.
+"""
+
+import bisect
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quizzes import grading, mastery
+from quizzes.models import (
+    Answer,
+    Attempt,
+    Mastery,
+    Progress,
+    Question,
+    ReviewCard,
+    ReviewLog,
+)
+from quizzes.review import scheduling
+
+# The navigation's "Review (N)" reads the learner's due times from the cache: no query on
+# a page. Every change to the learner's cards writes them afresh; pages that list cards
+# anyway (the outline, Review) refresh them; the timeout bounds what another server's
+# change (a question archived) can leave stale.
+DUE_CACHE_TIMEOUT = int(timedelta(hours=1).total_seconds())
+DUE_TIMES_KEPT = 500
+
+
+def _due_key(learner_id: int) -> str:
+    return f"review-due:{learner_id}"
+
+
+def refresh_due_times(learner_id: int) -> list[float]:
+    """The learner's active cards' due times, cached: one query."""
+    times = [
+        due.timestamp()
+        for due in ReviewCard.objects.filter(learner_id=learner_id)
+        .active()
+        .order_by("due")
+        .values_list("due", flat=True)[:DUE_TIMES_KEPT]
+    ]
+    cache.set(_due_key(learner_id), times, DUE_CACHE_TIMEOUT)
+    return times
+
+
+def due_count(times: list[float], now: datetime) -> int:
+    return bisect.bisect_right(times, now.timestamp())
+
+
+def cached_due_count(learner, now: datetime) -> int | None:
+    """Cards due now, from the cache; None when it is not known (no query)."""
+    times = cache.get(_due_key(learner.pk))
+    return None if times is None else due_count(times, now)
+
+
+def _cards_changed(learner_id: int) -> None:
+    refresh_due_times(learner_id)
+    # A rolled-back transaction must not leave its cards in the cache.
+    transaction.on_commit(lambda: refresh_due_times(learner_id))
+
+
+def attempt_finished(*, attempt: Attempt, progress: Progress, now: datetime) -> None:
+    """In the transaction that finishes the attempt: its misses become review cards
+    (or update theirs), and the lesson's mastery takes the score."""
+    fractions = dict(attempt.answers.values_list("question_id", "fraction"))
+    identities = dict(
+        Question.objects.filter(pk__in=attempt.question_ids).values_list(
+            "pk", "identity"
+        )
+    )
+    missed = {
+        identities[qid]: fractions.get(qid, Decimal(0))
+        for qid in attempt.question_ids
+        if qid in identities and fractions.get(qid, Decimal(0)) < 1
+    }
+    if missed:
+        _schedule(learner=attempt.learner, results=missed, now=now)
+    _update_mastery(
+        learner_id=attempt.learner_id,
+        section_id=progress.section_id,
+        rule=lambda state: mastery.after_quiz(state, score=attempt.score, at=now),
+    )
+
+
+def _schedule(*, learner, results: dict, now: datetime) -> None:
+    """Schedule each question identity with its result: a new card or an update."""
+    cards = {
+        card.identity: card
+        for card in ReviewCard.objects.select_for_update().filter(
+            learner=learner, identity__in=list(results)
+        )
+    }
+    new, changed = [], []
+    for identity, fraction in results.items():
+        card = cards.get(identity)
+        if card is None:
+            card = ReviewCard(learner=learner, identity=identity, created_at=now)
+            card.take(scheduling.new_card(now))
+            new.append(card)
+        else:
+            changed.append(card)
+        card.take(scheduling.review(card.schedule, fraction=fraction, now=now))
+        card.is_retired = False
+    ReviewCard.objects.bulk_create(new)
+    ReviewCard.objects.bulk_update(
+        changed,
+        ["state", "step", "stability", "difficulty", "due", "last_review"]
+        + ["is_retired"],
+    )
+    _cards_changed(learner.pk)
+
+
+def _update_mastery(*, learner_id: int, section_id: int, rule) -> Mastery:
+    row, _created = Mastery.objects.select_for_update().get_or_create(
+        learner_id=learner_id, section_id=section_id
+    )
+    row.apply(rule(row.state))
+    row.save()
+    return row
+
+
+def add_to_review(*, learner, question: Question, now: datetime) -> ReviewCard:
+    """The learner asks to review a question they answered right: a card, as if
+    reviewed right now (it comes back in a few days). An existing card stays as it is."""
+    if not Answer.objects.filter(
+        attempt__learner=learner,
+        attempt__finished_at__isnull=False,
+        question__identity=question.identity,
+    ).exists():
+        raise ValidationError(
+            _("Answer this question in a quiz before adding it to review."),
+            code="not_answered",
+        )
+    with transaction.atomic():
+        card, created = ReviewCard.objects.get_or_create(
+            learner=learner,
+            identity=question.identity,
+            defaults={"created_at": now, **asdict(scheduling.new_card(now))},
+        )
+        if created:
+            card.take(scheduling.review(card.schedule, fraction=Decimal(1), now=now))
+            card.save()
+            _cards_changed(learner.pk)
+    return card
+
+
+def record_review(
+    *,
+    card: ReviewCard,
+    question: Question,
+    submission: grading.Submission,
+    seen_reviews: int,
+    source: str,
+    now: datetime,
+    order: list[int] | None = None,
+) -> ReviewLog:
+    """Grade a review answer, log it, reschedule the card and update the lesson's mastery.
+
+    `seen_reviews` is the card's review count when the question was shown: a second
+    post of the same answer (another click, another tab) is refused.
+    """
+    if question.identity != card.identity:
+        raise ValidationError(
+            _("That question is not this card's."), code="wrong_question"
+        )
+    fraction = question.grade(submission)
+    response = submission.as_json()
+    if order:
+        response["order"] = order
+    with transaction.atomic():
+        moved = ReviewCard.objects.filter(pk=card.pk, reviews=seen_reviews).update(
+            reviews=seen_reviews + 1
+        )
+        if not moved:
+            raise ValidationError(
+                _("You have already answered this question."),
+                code="already_answered",
+            )
+        card.reviews = seen_reviews + 1
+        card.take(scheduling.review(card.schedule, fraction=fraction, now=now))
+        card.save(
+            update_fields=["state", "step", "stability", "difficulty", "due"]
+            + ["last_review"]
+        )
+        log = ReviewLog.objects.create(
+            card=card,
+            question=question,
+            rating=scheduling.rating_for(fraction).value,
+            source=source,
+            reviewed_at=now,
+            response=response,
+            fraction=fraction,
+            points=fraction * question.points,
+            due_after=card.due,
+        )
+        section_id = question.quiz.section_id
+        progress = Progress.objects.filter(
+            learner_id=card.learner_id, section_id=section_id
+        ).first()
+        record = mastery.QuizRecord(
+            best_score=progress.best_score if progress else None,
+            passed_at=progress.first_passed_at if progress else None,
+        )
+        _update_mastery(
+            learner_id=card.learner_id,
+            section_id=section_id,
+            rule=lambda state: mastery.after_review(
+                state, fraction=fraction, record=record, at=now
+            ),
+        )
+        _cards_changed(card.learner_id)
+    return log
