@@ -149,11 +149,15 @@ def finish_attempt(*, attempt: Attempt) -> bool:
             possible,
         )
         attempt.score, attempt.passed = score, passed
-        _record_progress(attempt=attempt, now=now)
+        progress = _record_progress(attempt=attempt, now=now)
+        # Same transaction: the misses become review cards, the score moves mastery.
+        from quizzes.review.services import attempt_finished
+
+        attempt_finished(attempt=attempt, progress=progress, now=now)
     return True
 
 
-def _record_progress(*, attempt: Attempt, now) -> None:
+def _record_progress(*, attempt: Attempt, now) -> Progress:
     section_id = attempt.quiz.section_id
     progress, _ = Progress.objects.select_for_update().get_or_create(
         learner_id=attempt.learner_id, section_id=section_id
@@ -168,6 +172,7 @@ def _record_progress(*, attempt: Attempt, now) -> None:
     if progress.read_at is None:
         progress.read_at = attempt.started_at
     progress.save()
+    return progress
 
 
 def save_question(*, question: Question, choices: list[dict], user) -> Question:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from quizzes import grading, mastery
@@ -62,27 +62,28 @@ def cached_due_count(learner, now: datetime) -> int | None:
 
 
 def _cards_changed(learner_id: int) -> None:
-    refresh_due_times(learner_id)
-    # A rolled-back transaction must not leave its cards in the cache.
+    """Forget the cached due times now; read them afresh once the change is committed."""
+    cache.delete(_due_key(learner_id))
     transaction.on_commit(lambda: refresh_due_times(learner_id))
 
 
 def attempt_finished(*, attempt: Attempt, progress: Progress, now: datetime) -> None:
     """In the transaction that finishes the attempt: its misses become review cards
     (or update theirs), and the lesson's mastery takes the score."""
-    fractions = dict(attempt.answers.values_list("question_id", "fraction"))
-    identities = dict(
-        Question.objects.filter(pk__in=attempt.question_ids).values_list(
-            "pk", "identity"
-        )
+    answered = Answer.objects.filter(attempt=attempt, question=models.OuterRef("pk"))
+    rows = (
+        Question.objects.filter(pk__in=attempt.question_ids)
+        .annotate(fraction=models.Subquery(answered.values("fraction")[:1]))
+        .values_list("identity", "fraction")
     )
+    # Unanswered questions scored zero: they are missed too.
     missed = {
-        identities[qid]: fractions.get(qid, Decimal(0))
-        for qid in attempt.question_ids
-        if qid in identities and fractions.get(qid, Decimal(0)) < 1
+        identity: fraction or Decimal(0)
+        for identity, fraction in rows
+        if fraction is None or fraction < 1
     }
     if missed:
-        _schedule(learner=attempt.learner, results=missed, now=now)
+        _schedule(learner_id=attempt.learner_id, results=missed, now=now)
     _update_mastery(
         learner_id=attempt.learner_id,
         section_id=progress.section_id,
@@ -90,40 +91,52 @@ def attempt_finished(*, attempt: Attempt, progress: Progress, now: datetime) -> 
     )
 
 
-def _schedule(*, learner, results: dict, now: datetime) -> None:
-    """Schedule each question identity with its result: a new card or an update."""
+CARD_SCHEDULE = ["state", "step", "stability", "difficulty", "due", "last_review"]
+
+
+def _schedule(*, learner_id: int, results: dict, now: datetime) -> None:
+    """Schedule each question identity with its result: new cards and updated ones in
+    one upsert, after one locked read of the existing ones."""
     cards = {
         card.identity: card
         for card in ReviewCard.objects.select_for_update().filter(
-            learner=learner, identity__in=list(results)
+            learner_id=learner_id, identity__in=list(results)
         )
     }
-    new, changed = [], []
     for identity, fraction in results.items():
         card = cards.get(identity)
         if card is None:
-            card = ReviewCard(learner=learner, identity=identity, created_at=now)
+            card = cards[identity] = ReviewCard(
+                learner_id=learner_id, identity=identity, created_at=now
+            )
             card.take(scheduling.new_card(now))
-            new.append(card)
-        else:
-            changed.append(card)
         card.take(scheduling.review(card.schedule, fraction=fraction, now=now))
         card.is_retired = False
-    ReviewCard.objects.bulk_create(new)
-    ReviewCard.objects.bulk_update(
-        changed,
-        ["state", "step", "stability", "difficulty", "due", "last_review"]
-        + ["is_retired"],
+    ReviewCard.objects.bulk_create(
+        list(cards.values()),
+        update_conflicts=True,
+        unique_fields=["learner", "identity"],
+        update_fields=[*CARD_SCHEDULE, "is_retired"],
     )
-    _cards_changed(learner.pk)
+    _cards_changed(learner_id)
 
 
 def _update_mastery(*, learner_id: int, section_id: int, rule) -> Mastery:
-    row, _created = Mastery.objects.select_for_update().get_or_create(
-        learner_id=learner_id, section_id=section_id
-    )
+    """Apply a rule to the lesson's mastery, the row locked: two queries."""
+    row = (
+        Mastery.objects.select_for_update()
+        .filter(learner_id=learner_id, section_id=section_id)
+        .first()
+    ) or Mastery(learner_id=learner_id, section_id=section_id)
     row.apply(rule(row.state))
-    row.save()
+    # An upsert: the row may be new, and another request may have just made it.
+    Mastery.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["learner", "section"],
+        update_fields=["level", "points", "proficient_since", "evidence"]
+        + ["updated_at"],
+    )
     return row
 
 
@@ -141,7 +154,7 @@ def add_to_review(*, learner, question: Question, now: datetime) -> ReviewCard:
         )
     with transaction.atomic():
         card, created = ReviewCard.objects.get_or_create(
-            learner=learner,
+            learner_id=learner.pk,
             identity=question.identity,
             defaults={"created_at": now, **asdict(scheduling.new_card(now))},
         )
@@ -176,8 +189,16 @@ def record_review(
     if order:
         response["order"] = order
     with transaction.atomic():
+        if card.reviews != seen_reviews:
+            raise ValidationError(
+                _("You have already answered this question."),
+                code="already_answered",
+            )
+        card.take(scheduling.review(card.schedule, fraction=fraction, now=now))
+        # Guarded: of two posts of one shown question, only the first moves the card.
         moved = ReviewCard.objects.filter(pk=card.pk, reviews=seen_reviews).update(
-            reviews=seen_reviews + 1
+            reviews=seen_reviews + 1,
+            **{name: getattr(card, name) for name in CARD_SCHEDULE},
         )
         if not moved:
             raise ValidationError(
@@ -185,11 +206,6 @@ def record_review(
                 code="already_answered",
             )
         card.reviews = seen_reviews + 1
-        card.take(scheduling.review(card.schedule, fraction=fraction, now=now))
-        card.save(
-            update_fields=["state", "step", "stability", "difficulty", "due"]
-            + ["last_review"]
-        )
         log = ReviewLog.objects.create(
             card=card,
             question=question,
