@@ -72,6 +72,7 @@ def _card_context(item, card, state, log=None) -> dict:
         "source": state["source"],
         "remaining": len(state["queue"]),
         "done": state["done"],
+        "round_total": state["done"] + len(state["queue"]),
     }
 
 
