@@ -1,12 +1,13 @@
 """What the review pages show: the round's next card with its current question."""
 
 import random
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
 
 from quizzes.learning import LESSON_TEXT, QuestionItem
-from quizzes.models import Attempt, Question, ReviewCard, ReviewLog
+from quizzes.models import Attempt, Choice, Question, ReviewCard, ReviewLog
 
 QUESTION_PATHS = ("quiz__section__article",)
 
@@ -26,23 +27,85 @@ def current_questions() -> "models.QuerySet[Question]":
     )
 
 
-def next_in_round(
-    learner, queue: list[int], due_by=None
-) -> tuple[ReviewCard | None, Question | None]:
-    """The first card of the queue still to answer (still due, in a review round), and its
-    question: at most three queries, however long the queue or the question."""
-    if not queue:
-        return None, None
-    cards = ReviewCard.objects.for_learner(learner).active().filter(pk__in=queue)
-    if due_by is not None:
-        cards = cards.filter(due__lte=due_by)
-    by_id = {card.pk: card for card in cards}
-    card = next((by_id[pk] for pk in queue if pk in by_id), None)
-    if card is None:
-        return None, None
-    # A new version replaces the question shown; the card stays the same.
-    question = current_questions().filter(identity=card.identity).first()
-    return (card, question) if question else (None, None)
+@dataclass
+class Round:
+    """A review session or practice round: the cards it took, each with the review count
+    it had then. A card whose count has moved since was answered in this round."""
+
+    queue: list[tuple[int, int]]
+    source: str = ""
+
+    @classmethod
+    def from_session(cls, data) -> "Round":
+        data = data or {}
+        return cls(
+            queue=[(int(pk), int(n)) for pk, n in data.get("queue", [])],
+            source=data.get("source", ""),
+        )
+
+    def as_session(self) -> dict:
+        return {"queue": self.queue, "source": self.source}
+
+    @classmethod
+    def of(cls, cards, source: str) -> "Round":
+        return cls(queue=[(card.pk, card.reviews) for card in cards], source=source)
+
+
+@dataclass
+class RoundState:
+    """Where the learner is in a round: one query for its cards."""
+
+    pending: list[ReviewCard]
+    done: int
+
+    @property
+    def total(self) -> int:
+        return self.done + len(self.pending)
+
+    @property
+    def current(self) -> ReviewCard | None:
+        return self.pending[0] if self.pending else None
+
+
+def round_state(learner, round_: Round, due_by=None) -> RoundState:
+    """The round's cards still to answer (still due, in a review round) in its order."""
+    if not round_.queue:
+        return RoundState(pending=[], done=0)
+    cards = ReviewCard.objects.for_learner(learner).active()
+    by_id = {
+        card.pk: card for card in cards.filter(pk__in=[pk for pk, _ in round_.queue])
+    }
+    pending, done = [], 0
+    for pk, reviews in round_.queue:
+        card = by_id.get(pk)
+        if card is None:
+            continue
+        if card.reviews != reviews:
+            done += 1
+        elif due_by is None or card.due <= due_by:
+            pending.append(card)
+    return RoundState(pending=pending, done=done)
+
+
+def question_for(card: ReviewCard, question_id: int | None = None) -> Question | None:
+    """The card's question with its choices, in one query: the current published version,
+    or the posted version if it is the card's and still current."""
+    choices = Choice.objects.filter(
+        question__in=current_questions().filter(identity=card.identity)
+    )
+    if question_id is not None:
+        choices = choices.filter(question_id=question_id)
+    choices = list(
+        choices.select_related(*(f"question__{path}" for path in QUESTION_PATHS))
+        .defer(*(f"question__{field}" for field in LESSON_TEXT))
+        .order_by("position")
+    )
+    if not choices:
+        return None
+    question = choices[0].question
+    # What prefetch_related("choices") would have stored, without its second query.
+    question._prefetched_objects_cache = {"choices": choices}
+    return question
 
 
 def review_item(card: ReviewCard, question: Question, *, number: int) -> QuestionItem:
@@ -68,7 +131,7 @@ def order_choices(item: QuestionItem, posted: list) -> None:
         item.choices = [by_id[str(pk)] for pk in posted]
 
 
-def missed_card_ids(attempt: Attempt) -> list[int]:
+def missed_cards(attempt: Attempt) -> list[ReviewCard]:
     """The learner's cards for the attempt's missed questions, in the attempt's order."""
     right = set(
         attempt.answers.filter(fraction__gte=1).values_list("question_id", flat=True)
@@ -77,12 +140,12 @@ def missed_card_ids(attempt: Attempt) -> list[int]:
     identities = dict(
         Question.objects.filter(pk__in=missed).values_list("pk", "identity")
     )
-    cards = dict(
-        ReviewCard.objects.for_learner(attempt.learner_id)
+    cards = {
+        card.identity: card
+        for card in ReviewCard.objects.for_learner(attempt.learner_id)
         .active()
         .filter(identity__in=identities.values())
-        .values_list("identity", "pk")
-    )
+    }
     return [
         cards[identities[qid]]
         for qid in missed

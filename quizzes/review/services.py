@@ -87,7 +87,9 @@ def attempt_finished(*, attempt: Attempt, progress: Progress, now: datetime) -> 
     _update_mastery(
         learner_id=attempt.learner_id,
         section_id=progress.section_id,
-        rule=lambda state: mastery.after_quiz(state, score=attempt.score, at=now),
+        rule=lambda state, _record: mastery.after_quiz(
+            state, score=attempt.score, at=now
+        ),
     )
 
 
@@ -122,13 +124,26 @@ def _schedule(*, learner_id: int, results: dict, now: datetime) -> None:
 
 
 def _update_mastery(*, learner_id: int, section_id: int, rule) -> Mastery:
-    """Apply a rule to the lesson's mastery, the row locked: two queries."""
+    """Apply rule(state, quiz record) to the lesson's mastery, the row locked and read
+    with the quiz record (best score, first pass) in one query; then one upsert."""
+    progress = Progress.objects.filter(learner_id=learner_id, section_id=section_id)
     row = (
         Mastery.objects.select_for_update()
         .filter(learner_id=learner_id, section_id=section_id)
+        .annotate(
+            best_score=models.Subquery(progress.values("best_score")[:1]),
+            passed_at=models.Subquery(progress.values("first_passed_at")[:1]),
+        )
         .first()
-    ) or Mastery(learner_id=learner_id, section_id=section_id)
-    row.apply(rule(row.state))
+    )
+    if row is None:
+        # Only before the lesson's first finished attempt; one more query then.
+        row = Mastery(learner_id=learner_id, section_id=section_id)
+        row.best_score, row.passed_at = progress.values_list(
+            "best_score", "first_passed_at"
+        ).first() or (None, None)
+    record = mastery.QuizRecord(best_score=row.best_score, passed_at=row.passed_at)
+    row.apply(rule(row.state, record))
     # An upsert: the row may be new, and another request may have just made it.
     Mastery.objects.bulk_create(
         [row],
@@ -217,18 +232,10 @@ def record_review(
             points=fraction * question.points,
             due_after=card.due,
         )
-        section_id = question.quiz.section_id
-        progress = Progress.objects.filter(
-            learner_id=card.learner_id, section_id=section_id
-        ).first()
-        record = mastery.QuizRecord(
-            best_score=progress.best_score if progress else None,
-            passed_at=progress.first_passed_at if progress else None,
-        )
         _update_mastery(
             learner_id=card.learner_id,
-            section_id=section_id,
-            rule=lambda state: mastery.after_review(
+            section_id=question.quiz.section_id,
+            rule=lambda state, record: mastery.after_review(
                 state, fraction=fraction, record=record, at=now
             ),
         )

@@ -27,12 +27,20 @@ SESSION_KEY = "review_round"
 ROUND_SIZE = 20
 
 
-def _round(request) -> dict:
-    return request.session.get(SESSION_KEY) or {"queue": [], "source": "", "done": 0}
+def _round(request) -> queries.Round:
+    return queries.Round.from_session(request.session.get(SESSION_KEY))
 
 
-def _save_round(request, queue: list[int], source: str, done: int = 0) -> None:
-    request.session[SESSION_KEY] = {"queue": queue, "source": source, "done": done}
+def _save_round(request, round_: queries.Round | None) -> None:
+    if round_ is None:
+        request.session.pop(SESSION_KEY, None)
+    else:
+        request.session[SESSION_KEY] = round_.as_session()
+
+
+def _state(request, round_: queries.Round, now) -> queries.RoundState:
+    due_by = now if round_.source == ReviewLog.Source.REVIEW else None
+    return queries.round_state(request.user, round_, due_by)
 
 
 @never_cache
@@ -41,51 +49,47 @@ def _save_round(request, queue: list[int], source: str, done: int = 0) -> None:
 def index(request):
     """The round's next question, or what is due and a button to start."""
     now = timezone.now()
-    state = _round(request)
-    due_by = now if state["source"] == ReviewLog.Source.REVIEW else None
-    card, question = queries.next_in_round(request.user, state["queue"], due_by)
-    if card is None:
-        times = services.refresh_due_times(request.user.pk)
-        context = {
-            "due": services.due_count(times, now),
-            "next_due_at": next(
-                (datetime.fromtimestamp(t, UTC) for t in times if t > now.timestamp()),
-                None,
-            ),
-            "finished_round": state["done"],
-            "source": state["source"],
-        }
-        if state["queue"] or state["done"]:
-            _save_round(request, [], "")
-        return TemplateResponse(request, "quizzes/review/index.html", context)
-    item = queries.review_item(card, question, number=state["done"] + 1)
+    round_ = _round(request)
+    state = _state(request, round_, now)
+    question = state.current and queries.question_for(state.current)
+    if question is None:
+        return _overview(request, round_, state, now)
+    item = queries.review_item(state.current, question, number=state.done + 1)
     queries.shuffle_choices(item, random.SystemRandom())
-    context = _card_context(item, card, state)
+    context = _card_context(item, state.current, round_, state)
     return TemplateResponse(request, "quizzes/review/card.html", context)
 
 
-def _card_context(item, card, state, log=None) -> dict:
+def _overview(request, round_, state, now):
+    times = services.refresh_due_times(request.user.pk)
+    next_due = next((t for t in times if t > now.timestamp()), None)
+    context = {
+        "due": services.due_count(times, now),
+        "next_due_at": next_due and datetime.fromtimestamp(next_due, UTC),
+        "finished_round": state.done,
+        "source": round_.source,
+    }
+    if round_.queue:
+        _save_round(request, None)
+    return TemplateResponse(request, "quizzes/review/index.html", context)
+
+
+def _card_context(item, card, round_, state, log=None) -> dict:
     return {
         "item": item,
         "card": card,
         "log": log,
-        "source": state["source"],
-        "remaining": len(state["queue"]),
-        "done": state["done"],
-        "round_total": state["done"] + len(state["queue"]),
+        "source": round_.source,
+        "state": state,
     }
 
 
 @require_POST
 @login_required
 def start(request):
-    now = timezone.now()
-    ids = list(
-        ReviewCard.objects.for_learner(request.user)
-        .due(now)
-        .values_list("pk", flat=True)[:ROUND_SIZE]
-    )
-    _save_round(request, ids, ReviewLog.Source.REVIEW)
+    cards = ReviewCard.objects.for_learner(request.user).due(timezone.now())
+    round_ = queries.Round.of(cards[:ROUND_SIZE], ReviewLog.Source.REVIEW)
+    _save_round(request, round_)
     return redirect("review:index")
 
 
@@ -96,11 +100,11 @@ def practice(request, attempt_id: int):
     attempt = get_object_or_404(
         Attempt.objects.finished(), pk=attempt_id, learner=request.user
     )
-    ids = queries.missed_card_ids(attempt)
-    if not ids:
+    cards = queries.missed_cards(attempt)
+    if not cards:
         messages.info(request, _("You missed no question in this quiz."))
         return redirect(attempt)
-    _save_round(request, ids, ReviewLog.Source.PRACTICE)
+    _save_round(request, queries.Round.of(cards, ReviewLog.Source.PRACTICE))
     return redirect("review:index")
 
 
@@ -108,42 +112,41 @@ def practice(request, attempt_id: int):
 @require_POST
 @login_required
 def check(request, card_id: int):
-    card = get_object_or_404(ReviewCard, pk=card_id, learner=request.user)
-    state = _round(request)
-    question = get_object_or_404(
-        queries.current_questions(),
-        pk=_posted_int(request.POST.get("question")),
-        identity=card.identity,
+    now = timezone.now()
+    round_ = _round(request)
+    state = _state(request, round_, now)
+    card = next((c for c in state.pending if c.pk == card_id), None) or (
+        get_object_or_404(ReviewCard, pk=card_id, learner=request.user)
     )
-    item = queries.review_item(card, question, number=state["done"] + 1)
+    question = queries.question_for(card, _posted_int(request.POST.get("question")))
+    if question is None:
+        raise Http404(_("This question is not this card's."))
+    item = queries.review_item(card, question, number=state.done + 1)
     queries.order_choices(item, request.POST.getlist("order"))
     try:
-        submission = read_submission(question, request.POST)
         log = services.record_review(
             card=card,
             question=question,
-            submission=submission,
+            submission=read_submission(question, request.POST),
             seen_reviews=_posted_int(request.POST.get("reviews")),
-            source=state["source"] or ReviewLog.Source.REVIEW,
-            now=timezone.now(),
+            source=round_.source or ReviewLog.Source.REVIEW,
+            now=now,
             order=[choice.pk for choice in item.choices],
         )
     except (SubmissionError, ValidationError) as error:
         item.error = getattr(error, "message", None) or error.messages[0]
-        template = "quizzes/review/card.html"
-        if request.htmx:
-            template += "#review-card"
-        context = _card_context(item, card, state)
+        template = "quizzes/review/card.html" + ("#review-card" if request.htmx else "")
+        context = _card_context(item, card, round_, state)
         return TemplateResponse(request, template, context, status=400)
-    queue = [pk for pk in state["queue"] if pk != card.pk]
-    _save_round(request, queue, state["source"], state["done"] + 1)
-    if request.htmx:
-        item.answer = log.as_answer()
-        context = _card_context(item, card, _round(request), log=log)
-        return TemplateResponse(
-            request, "quizzes/review/card.html#review-card", context
-        )
-    return redirect("review:answer", log.pk)
+    if not request.htmx:
+        return redirect("review:answer", log.pk)
+    item.answer = log.as_answer()
+    state = queries.RoundState(
+        pending=[c for c in state.pending if c.pk != card.pk],
+        done=state.done + (card in state.pending),
+    )
+    context = _card_context(item, card, round_, state, log=log)
+    return TemplateResponse(request, "quizzes/review/card.html#review-card", context)
 
 
 def _posted_int(value) -> int:
@@ -161,12 +164,12 @@ def answer(request, log_id: int):
         ),
         pk=log_id,
     )
-    item = queries.review_item(
-        log.card, log.question, number=_round(request)["done"] or 1
-    )
+    round_ = _round(request)
+    state = _state(request, round_, timezone.now())
+    item = queries.review_item(log.card, log.question, number=state.done)
     queries.order_choices(item, log.response.get("order", []))
     item.answer = log.as_answer()
-    context = _card_context(item, log.card, _round(request), log=log)
+    context = _card_context(item, log.card, round_, state, log=log)
     return TemplateResponse(request, "quizzes/review/card.html", context)
 
 
