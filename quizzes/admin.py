@@ -710,3 +710,7 @@ class UserAdmin(ProtectedDeleteMixin, auth_admin.UserAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+
+
+# Mastery and review records live with their feature.
+from quizzes.review import admin as review_admin  # noqa: E402, F401

@@ -410,3 +410,22 @@ def test_a_review_answer_is_graded_like_the_quiz(
     log = ReviewLog.objects.get()
     assert log.fraction == Decimal(1)
     assert log.rating == 3  # Good
+
+
+def test_admin_shows_review_records_read_only(
+    admin_user, learner_client, student, review_quiz, clock
+):
+    from django.test import Client
+
+    first = questions_of(review_quiz)[0]
+    take_quiz(learner_client, student, review_quiz, wrong=[first])
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    for model in ("mastery", "reviewcard", "reviewlog"):
+        response = admin_client.get(reverse(f"admin:quizzes_{model}_changelist"))
+        assert response.status_code == 200
+    card = ReviewCard.objects.get()
+    change = admin_client.post(
+        reverse("admin:quizzes_reviewcard_change", args=[card.pk]), {"reviews": 9}
+    )
+    assert change.status_code == 403
