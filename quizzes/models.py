@@ -86,6 +86,20 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
 
+    def answered_by(self, user):
+        """Questions (any version of them) whose feedback this learner has seen: checked
+        or finished in a quiz, or answered in review or practice."""
+        identity = models.OuterRef("identity")
+        in_quiz = Answer.objects.filter(
+            attempt__learner=user, question__identity=identity
+        ).filter(
+            models.Q(is_checked=True) | models.Q(attempt__finished_at__isnull=False)
+        )
+        in_review = ReviewLog.objects.filter(
+            card__learner=user, question__identity=identity
+        )
+        return self.filter(models.Exists(in_quiz) | models.Exists(in_review))
+
     def refresh_review_flags(self) -> int:
         """Flag the questions whose source quote is missing from their lesson; unflag the rest."""
         changed = []

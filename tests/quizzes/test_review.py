@@ -429,3 +429,23 @@ def test_admin_shows_review_records_read_only(
         reverse("admin:quizzes_reviewcard_change", args=[card.pk]), {"reviews": 9}
     )
     assert change.status_code == 403
+
+
+def test_a_question_answered_in_review_counts_as_answered_for_the_highlight(
+    learner_client, student, review_quiz, clock
+):
+    first, second, *_ = questions_of(review_quiz)
+    take_quiz(learner_client, student, review_quiz, wrong=[first])
+    quiz_free = make_question(review_quiz, "single")  # never in an attempt
+    answered = Question.objects.answered_by(student)
+    assert set(answered.values_list("pk", flat=True)) >= {first.pk, second.pk}
+    assert quiz_free not in answered
+    other = make_user("not-the-learner")
+    assert not Question.objects.answered_by(other).exists()
+    card = ReviewCard.objects.create(
+        learner=student, identity=quiz_free.identity, state=2, due=clock.now
+    )
+    ReviewLog.objects.create(
+        card=card, question=quiz_free, rating=3, due_after=clock.now, fraction=1
+    )
+    assert quiz_free in Question.objects.answered_by(student)
