@@ -6,8 +6,16 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import timezone
 
-from quizzes.learning import LESSON_TEXT, QuestionItem
-from quizzes.models import Attempt, Choice, Question, ReviewCard, ReviewLog
+from quizzes.learning import LESSON_TEXT, LessonState, QuestionItem, with_mastery
+from quizzes.models import (
+    Attempt,
+    Choice,
+    Progress,
+    Question,
+    ReviewCard,
+    ReviewLog,
+)
+from relations.models import Section
 
 QUESTION_PATHS = ("quiz__section__article",)
 
@@ -170,3 +178,31 @@ def review_stats(question_ids) -> dict:
         )
     )
     return {row["question__identity"]: row for row in rows}
+
+
+def for_results(attempt: Attempt, items) -> dict:
+    """What the results page shows about mastery and review: three queries."""
+    section = attempt.quiz.section
+    identities = [item.question.identity for item in items]
+    progress = with_mastery(
+        Progress.objects.filter(learner_id=attempt.learner_id, section=section)
+    ).first()
+    following = None
+    if attempt.passed:
+        following = (
+            Section.objects.published()
+            .filter(article_id=section.article_id, position__gt=section.position)
+            .order_by("position")
+            .first()
+        )
+    return {
+        "missed": sum(1 for item in items if item.result != "right"),
+        "review_identities": set(
+            ReviewCard.objects.filter(learner_id=attempt.learner_id)
+            .active()
+            .filter(identity__in=identities)
+            .values_list("identity", flat=True)
+        ),
+        "mastery": LessonState(section=section, progress=progress, has_quiz=True),
+        "next_lesson": following,
+    }
