@@ -117,13 +117,17 @@ def question_for(card: ReviewCard, question_id: int | None = None) -> Question |
 
 
 def review_item(card: ReviewCard, question: Question, *, number: int) -> QuestionItem:
-    return QuestionItem(
+    item = QuestionItem(
         number=number,
         question=question,
         choices=list(question.choices.all()),
         answer=None,
         attempt=None,
     )
+    # One card on the page: its ids follow the swapped element's, so that the script
+    # that focuses "<target>-feedback" after a swap finds it.
+    item.dom_id = "review-card"
+    return item
 
 
 def shuffle_choices(item: QuestionItem, rng: random.Random) -> None:

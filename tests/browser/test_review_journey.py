@@ -60,6 +60,7 @@ def test_a_review_session_with_htmx(page, live_server, course, assert_accessible
         card.get_by_role("button", name="Check answer").click()
         swapped = page.locator("#review-card")
         expect(swapped.locator(".feedback")).to_be_visible()
+        expect(page.locator("#review-card-feedback")).to_be_focused()
         expect(swapped).to_contain_text(
             re.compile(r"This question comes back (tomorrow|in \d+ days)\.")
         )
