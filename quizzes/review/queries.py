@@ -4,7 +4,6 @@ import random
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import timezone
 
 from quizzes.learning import LESSON_TEXT, LessonState, QuestionItem, with_mastery
 from quizzes.models import (
@@ -13,7 +12,6 @@ from quizzes.models import (
     Progress,
     Question,
     ReviewCard,
-    ReviewLog,
 )
 from relations.models import Section
 
@@ -163,25 +161,6 @@ def missed_cards(attempt: Attempt) -> list[ReviewCard]:
         for qid in missed
         if qid in identities and identities[qid] in cards
     ]
-
-
-def days_until(moment) -> int:
-    """Whole days from now until `moment` (at least 0)."""
-    return max(0, (moment - timezone.now()).days)
-
-
-def review_stats(question_ids) -> dict:
-    """Review answers per question identity: count, right and average credit."""
-    rows = (
-        ReviewLog.objects.filter(question__identity__in=question_ids)
-        .values("question__identity")
-        .annotate(
-            answers=models.Count("pk"),
-            right=models.Count("pk", filter=models.Q(fraction__gte=1)),
-            average=models.Avg("fraction"),
-        )
-    )
-    return {row["question__identity"]: row for row in rows}
 
 
 def for_results(attempt: Attempt, items) -> dict:

@@ -67,7 +67,7 @@ def _cards_changed(learner_id: int) -> None:
     transaction.on_commit(lambda: refresh_due_times(learner_id))
 
 
-def attempt_finished(*, attempt: Attempt, progress: Progress, now: datetime) -> None:
+def attempt_finished(*, attempt: Attempt, now: datetime) -> None:
     """In the transaction that finishes the attempt: its misses become review cards
     (or update theirs), and the lesson's mastery takes the score."""
     answered = Answer.objects.filter(attempt=attempt, question=models.OuterRef("pk"))
@@ -86,7 +86,7 @@ def attempt_finished(*, attempt: Attempt, progress: Progress, now: datetime) -> 
         _schedule(learner_id=attempt.learner_id, results=missed, now=now)
     _update_mastery(
         learner_id=attempt.learner_id,
-        section_id=progress.section_id,
+        section_id=attempt.quiz.section_id,
         rule=lambda state, _record: mastery.after_quiz(
             state, score=attempt.score, at=now
         ),

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from quizzes.forms import SubmissionError, read_submission
 from quizzes.models import Attempt, Question, ReviewCard, ReviewLog
 from quizzes.review import queries, services
 
@@ -127,14 +126,14 @@ def check(request, card_id: int):
         log = services.record_review(
             card=card,
             question=question,
-            submission=read_submission(question, request.POST),
+            submission=question.read_answer(request.POST),
             seen_reviews=_posted_int(request.POST.get("reviews")),
             source=round_.source or ReviewLog.Source.REVIEW,
             now=now,
             order=[choice.pk for choice in item.choices],
         )
-    except (SubmissionError, ValidationError) as error:
-        item.error = getattr(error, "message", None) or error.messages[0]
+    except ValidationError as error:
+        item.error = error.messages[0]
         template = "quizzes/review/card.html" + ("#review-card" if request.htmx else "")
         context = _card_context(item, card, round_, state)
         return TemplateResponse(request, template, context, status=400)

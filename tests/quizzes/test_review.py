@@ -518,3 +518,28 @@ def test_the_outline_and_the_lessons_contents_show_mastery_and_points(
     lesson = learner_client.get(other.get_absolute_url())
     contents = visible(lesson.content).split("Lessons of this course")[1]
     assert "Mastery: Proficient" in contents and "Mastery: Not started" in contents
+
+
+def test_the_teachers_results_show_review_answers_apart_over_every_version(
+    learner_client, student, review_quiz, teacher, clock
+):
+    from django.test import Client
+
+    first = questions_of(review_quiz)[0]
+    take_quiz(learner_client, student, review_quiz, wrong=[first])
+    clock.advance(days=1)
+    start_round(learner_client)
+    answer_shown(learner_client, right=True)  # a review answer to version 1
+    first.prompt += " (reworded)"
+    rows = [
+        {"text": c.text, "is_correct": c.is_correct, "feedback": c.feedback}
+        for c in first.choices.all()
+    ]
+    save_question(question=first, choices=rows, user=teacher)  # version 2
+    teacher_client = Client()
+    teacher_client.force_login(teacher)
+    page = teacher_client.get(reverse("teach:quiz_results", args=[review_quiz.pk]))
+    text = visible(page.content)
+    assert "1 answer in review or practice (every version), 1 right" in text
+    # Quiz answers are counted apart: version 2 has none yet.
+    assert "In quizzes: 0 answers" in text
