@@ -77,12 +77,35 @@ def test_a_review_session_with_htmx(page, live_server, course, assert_accessible
     assert_accessible(page)
     assert ReviewLog.objects.filter(card__learner__username="reviewer").count() == 4
 
+    page.get_by_role("link", name="Course", exact=True).click()
+    expect(page.locator(".lesson-item .mastery")).to_contain_text(
+        re.compile(r"Mastery: (Attempted|Familiar|Proficient)")
+    )
+    expect(page.get_by_text(re.compile(r"Mastery points: \d+ of 100"))).to_be_visible()
+    assert_accessible(page)
+
 
 def test_a_review_session_without_javascript(browser, live_server, course):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_up(page, live_server, "plainreviewer")
     miss_every_question(page)
+    page.get_by_role("button", name="Retry the 4 questions I missed").click()
+    expect(
+        page.get_by_role("heading", name="Practice the questions you missed")
+    ).to_be_visible()
+    for number in range(1, 5):
+        card = page.locator("#review-card")
+        expect(card).to_contain_text(f"question {number} of 4 in this round")
+        answer(card)
+        card.get_by_role("button", name="Check answer").click()
+        expect(page.locator("#review-card .feedback")).to_be_visible()
+        page.get_by_role(
+            "link", name="Next question" if number < 4 else "Finish this round"
+        ).click()
+    expect(page.get_by_text("Round done: you answered 4 questions.")).to_be_visible()
+    logs = ReviewLog.objects.filter(card__learner__username="plainreviewer")
+    assert set(logs.values_list("source", flat=True)) == {"practice"}
     a_day_later("plainreviewer")
     page.get_by_role("link", name=re.compile(r"^Review")).click()
     page.get_by_role("button", name="Start review").click()
