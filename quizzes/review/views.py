@@ -175,22 +175,25 @@ def answer(request, log_id: int):
 @require_POST
 @login_required
 def add(request, attempt_id: int, question_id: int):
-    """ "Add to review" on the results page, for a question answered right."""
+    """Add to review, on the results page, for a question answered right."""
     attempt = get_object_or_404(
         Attempt.objects.finished(), pk=attempt_id, learner=request.user
     )
     if question_id not in attempt.question_ids:
         raise Http404(_("This question is not part of this attempt."))
     question = get_object_or_404(Question, pk=question_id)
+    context = {"attempt": attempt, "question": question, "in_review": True}
     try:
         services.add_to_review(
             learner=request.user, question=question, now=timezone.now()
         )
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        context.update(in_review=False, error=error.messages[0])
     if request.htmx:
-        context = {"attempt": attempt, "question": question, "in_review": True}
         return TemplateResponse(request, "quizzes/review/add_button.html", context)
-    messages.success(request, _("Added to your review."))
+    if context["in_review"]:
+        messages.success(request, _("Added to your review."))
+    else:
+        messages.error(request, context["error"])
     url = reverse("quizzes:attempt_results", args=[attempt.pk])
     return redirect(f"{url}#question-{question.pk}")

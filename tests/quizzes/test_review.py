@@ -543,3 +543,17 @@ def test_the_teachers_results_show_review_answers_apart_over_every_version(
     assert "1 answer in review or practice (every version), 1 right" in text
     # Quiz answers are counted apart: version 2 has none yet.
     assert "In quizzes: 0 answers" in text
+
+
+def test_add_to_review_refuses_a_question_left_unanswered(
+    learner_client, student, review_quiz, clock
+):
+    first, second, *_ = questions_of(review_quiz)
+    attempt = take_quiz(learner_client, student, review_quiz, skip=[second])
+    ReviewCard.objects.filter(identity=second.identity).delete()
+    response = learner_client.post(
+        reverse("review:add", args=[attempt.pk, second.pk]), headers=HTMX
+    )
+    assert "Answer this question in a quiz" in response.content.decode()
+    assert "In your review" not in response.content.decode()
+    assert not ReviewCard.objects.filter(identity=second.identity).exists()
