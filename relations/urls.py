@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("teach/", include("quizzes.teach.urls")),
     path("review/", include("quizzes.review.urls")),
+    # Before quizzes.urls: "classes/" would otherwise read as an article's slug.
+    path("", include("quizzes.classes.urls")),
     path("", include("quizzes.urls")),
 ]
 

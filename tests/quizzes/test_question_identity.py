@@ -13,7 +13,7 @@ from tests.factories import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("quizzes.migrations.0004_question_identity")
+migration = importlib.import_module("quizzes.migrations.0006_question_identity")
 
 
 def rows(question: Question) -> list[dict]:

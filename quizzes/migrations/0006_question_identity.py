@@ -21,7 +21,7 @@ def give_each_chain_one_identity(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0003_load_first_course"),
+        ("quizzes", "0005_tag_first_course_misconceptions"),
     ]
 
     operations = [
