@@ -85,6 +85,19 @@ class Quiz(models.Model):
         return self.max_attempts is None or taken < self.max_attempts
 
 
+class RandomUUID(models.Func):
+    """A random UUID made by the database, for rows written by code that predates a
+    UUID field (an old data migration's models)."""
+
+    function = "gen_random_uuid"
+    template = "%(function)s()"
+    output_field = models.UUIDField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django keeps a UUID in SQLite as 32 hex digits.
+        return "(lower(hex(randomblob(16))))", []
+
+
 class QuestionQuerySet(models.QuerySet):
     def current(self):
         """The latest version of each question."""
@@ -192,7 +205,9 @@ class Question(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     # What survives new versions: review cards and statistics follow it, answers keep
     # the version (pk) they answered.
-    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    identity = models.UUIDField(
+        default=uuid.uuid4, db_default=RandomUUID(), editable=False, db_index=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     previous_version = models.ForeignKey(
         "self",

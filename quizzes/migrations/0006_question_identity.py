@@ -2,6 +2,8 @@ import uuid
 
 from django.db import migrations, models
 
+import quizzes.models
+
 
 def give_each_chain_one_identity(apps, schema_editor):
     """Every version of a question shares the identity of its first version."""
@@ -34,7 +36,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="question",
             name="identity",
-            field=models.UUIDField(db_index=True, default=uuid.uuid4, editable=False),
+            field=models.UUIDField(
+                db_default=quizzes.models.RandomUUID(),
+                db_index=True,
+                default=uuid.uuid4,
+                editable=False,
+            ),
         ),
         migrations.AddConstraint(
             model_name="question",
