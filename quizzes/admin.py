@@ -769,3 +769,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     @admin.display(description=_("learners"), ordering="learner_count")
     def learner_count(self, classroom):
         return classroom.learner_count
+
+
+# Mastery and review records live with their feature.
+from quizzes.review import admin as review_admin  # noqa: E402, F401

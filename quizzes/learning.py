@@ -6,7 +6,8 @@ from functools import cached_property
 
 from django.db import models
 
-from quizzes.models import Answer, Attempt, Choice, Progress, Question
+from quizzes import mastery
+from quizzes.models import Answer, Attempt, Choice, Mastery, Progress, Question
 from relations.models import Article, Section
 
 
@@ -27,6 +28,20 @@ class LessonState:
     def is_passed(self) -> bool:
         return bool(self.progress and self.progress.is_passed)
 
+    @property
+    def mastery(self) -> mastery.Level:
+        """Read with the progress (see `with_mastery`); Not started without it."""
+        level = getattr(self.progress, "mastery_level", None)
+        return mastery.Level(level or mastery.Level.NOT_STARTED)
+
+    @property
+    def mastery_label(self) -> str:
+        return str(mastery.LABELS[self.mastery])
+
+    @property
+    def mastery_points(self) -> int:
+        return mastery.POINTS[self.mastery]
+
 
 @dataclass
 class CourseOutline:
@@ -40,6 +55,13 @@ class CourseOutline:
     @property
     def total(self) -> int:
         return sum(1 for lesson in self.lessons if lesson.has_quiz)
+
+    @property
+    def mastery_points(self) -> tuple[int, int]:
+        """Mastery points earned and possible over the lessons with a quiz."""
+        return mastery.course_points(
+            lesson.mastery for lesson in self.lessons if lesson.has_quiz
+        )
 
     @property
     def next_lesson(self) -> LessonState | None:
@@ -71,6 +93,14 @@ class CourseOutline:
         return previous, following
 
 
+def with_mastery(progress: "models.QuerySet[Progress]"):
+    """Progress rows with their lesson's mastery level, in the same query."""
+    level = Mastery.objects.filter(
+        learner=models.OuterRef("learner"), section=models.OuterRef("section")
+    ).values("level")[:1]
+    return progress.annotate(mastery_level=models.Subquery(level))
+
+
 def course_outline(
     article: Article, user, sections=None, progress: dict | None = None
 ) -> CourseOutline:
@@ -87,8 +117,10 @@ def course_outline(
         if user.is_authenticated:
             progress = {
                 row.section_id: row
-                for row in Progress.objects.filter(
-                    learner=user, section__in=[s.pk for s in sections]
+                for row in with_mastery(
+                    Progress.objects.filter(
+                        learner=user, section__in=[s.pk for s in sections]
+                    )
                 )
             }
     lessons = []
@@ -131,7 +163,10 @@ def progress_outlines(user) -> list[CourseOutline]:
     by_section: dict[int, list[Attempt]] = {}
     for attempt in attempts.select_related("quiz"):
         by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
-    progress = {row.section_id: row for row in Progress.objects.filter(learner=user)}
+    progress = {
+        row.section_id: row
+        for row in with_mastery(Progress.objects.filter(learner=user))
+    }
     outlines = []
     for article in articles:
         sections = sorted(

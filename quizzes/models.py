@@ -1,5 +1,6 @@
 import random
 import secrets
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,8 +11,10 @@ from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from quizzes import grading
+from quizzes import grading, mastery
+from quizzes.review import scheduling
 from relations.markup import contains_quote, inline_html, render_markdown
 from relations.models import Article, Section
 
@@ -81,6 +84,19 @@ class Quiz(models.Model):
         return self.max_attempts is None or taken < self.max_attempts
 
 
+class RandomUUID(models.Func):
+    """A random UUID made by the database, for rows written by code that predates a
+    UUID field (an old data migration's models)."""
+
+    function = "gen_random_uuid"
+    template = "%(function)s()"
+    output_field = models.UUIDField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django keeps a UUID in SQLite as 32 hex digits.
+        return "(lower(hex(randomblob(16))))", []
+
+
 class QuestionQuerySet(models.QuerySet):
     def current(self):
         """The latest version of each question."""
@@ -89,10 +105,24 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
 
+    def answered_by(self, user):
+        """Questions (any version of them) whose feedback this learner has seen: checked
+        or finished in a quiz, or answered in review or practice."""
+        identity = models.OuterRef("identity")
+        in_quiz = Answer.objects.filter(
+            attempt__learner=user, question__identity=identity
+        ).filter(
+            models.Q(is_checked=True) | models.Q(attempt__finished_at__isnull=False)
+        )
+        in_review = ReviewLog.objects.filter(
+            card__learner=user, question__identity=identity
+        )
+        return self.filter(models.Exists(in_quiz) | models.Exists(in_review))
+
     def highlightable_for(self, user):
         """Published questions whose answering passage this user may see highlighted:
-        a teacher or staff any, a learner those answered (checked or in a finished
-        attempt), an anonymous visitor none."""
+        a teacher or staff any, a learner those answered (checked, in a finished
+        attempt, or in review), an anonymous visitor none."""
         from quizzes.roles import is_teacher
 
         published = self.filter(status=Question.Status.PUBLISHED)
@@ -100,12 +130,7 @@ class QuestionQuerySet(models.QuerySet):
             return published.none()
         if user.is_staff or is_teacher(user):
             return published
-        answered = Answer.objects.filter(
-            question=models.OuterRef("pk"), attempt__learner=user
-        ).filter(
-            models.Q(is_checked=True) | models.Q(attempt__finished_at__isnull=False)
-        )
-        return published.filter(models.Exists(answered))
+        return published.answered_by(user)
 
     def with_stats(self):
         """Each question with how often it was answered and its average credit."""
@@ -192,6 +217,11 @@ class Question(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # What survives new versions: review cards and statistics follow it, answers keep
+    # the version (pk) they answered.
+    identity = models.UUIDField(
+        default=uuid.uuid4, db_default=RandomUUID(), editable=False, db_index=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     previous_version = models.ForeignKey(
         "self",
@@ -248,6 +278,11 @@ class Question(models.Model):
                 fields=["previous_version"],
                 name="question_one_next_version",
             ),
+            models.UniqueConstraint(
+                fields=["identity"],
+                condition=models.Q(is_current=True),
+                name="question_one_current_version",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,10 +321,12 @@ class Question(models.Model):
             )
         self.status = self.Status.PUBLISHED
         self.save(update_fields=["status", "needs_review", "updated_at"])
+        ReviewCard.objects.filter(identity=self.identity).update(is_retired=False)
 
     def archive(self) -> None:
         self.status = self.Status.ARCHIVED
         self.save(update_fields=["status", "needs_review", "updated_at"])
+        ReviewCard.objects.filter(identity=self.identity).update(is_retired=True)
 
     def set_status(self, status: str) -> None:
         """Publish, archive or return to draft; raises ValidationError when it can't."""
@@ -641,6 +678,10 @@ class Attempt(models.Model):
             for name, value in result.items():
                 setattr(self, name, value)
             Progress.objects.record_attempt(self)
+            # Same transaction: the misses become review cards, the score moves mastery.
+            from quizzes.review.services import attempt_finished
+
+            attempt_finished(attempt=self, now=now)
         return True
 
 
@@ -949,3 +990,242 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.classroom}"
+
+
+class Mastery(models.Model):
+    """How well one learner masters one lesson, with the changes that led there."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mastery",
+        verbose_name=_("learner"),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="mastery",
+        verbose_name=_("lesson"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=mastery.LEVEL_CHOICES, default=mastery.Level.NOT_STARTED
+    )
+    points = models.PositiveSmallIntegerField(_("mastery points"), default=0)
+    proficient_since = models.DateTimeField(_("proficient since"), null=True)
+    # The latest changes, newest first: {"at", "rule", "from", "to"}; what the page explains.
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mastery")
+        verbose_name_plural = _("mastery")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "section"], name="mastery_once_per_lesson"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=max(mastery.Level)),
+                name="mastery_known_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__lte=mastery.MAX_POINTS),
+                name="mastery_points_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.section} · {self.get_level_display()}"
+
+    @property
+    def state(self) -> mastery.MasteryState:
+        return mastery.MasteryState(
+            level=mastery.Level(self.level), proficient_since=self.proficient_since
+        )
+
+    def apply(self, change: mastery.Change) -> None:
+        """Take the new state and remember why; the caller saves."""
+        before, after = self.level, change.state.level
+        self.level = after
+        self.points = mastery.POINTS[after]
+        self.proficient_since = change.state.proficient_since
+        self.updated_at = change.at
+        if after != before:
+            entry = {
+                "at": change.at.isoformat(),
+                "rule": change.rule,
+                "from": int(before),
+                "to": int(after),
+            }
+            self.evidence = [entry, *self.evidence][: mastery.EVIDENCE_KEPT]
+
+    @property
+    def latest_evidence(self) -> dict | None:
+        return self.evidence[0] if self.evidence else None
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def for_learner(self, user):
+        return self.filter(learner=user)
+
+    def active(self):
+        """Not retired, and its question's current version is published where learners see it."""
+        shown = Question.objects.filter(
+            identity=models.OuterRef("identity"),
+            is_current=True,
+            status=Question.Status.PUBLISHED,
+            quiz__is_published=True,
+            quiz__section__is_published=True,
+            quiz__section__article__is_published=True,
+        )
+        return self.filter(is_retired=False).filter(models.Exists(shown))
+
+    def due(self, now):
+        return self.active().filter(due__lte=now).order_by("due", "pk")
+
+
+class ReviewCard(models.Model):
+    """One question (by identity, whatever its version) that one learner reviews, FSRS-scheduled."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_cards",
+        verbose_name=_("learner"),
+    )
+    identity = models.UUIDField(_("question identity"))
+    state = models.PositiveSmallIntegerField(
+        _("FSRS state"), choices=scheduling.STATE_CHOICES
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    # Answers given in review; a posted answer names the count it saw, so a second
+    # click cannot review the card twice.
+    reviews = models.PositiveIntegerField(_("reviews"), default=0)
+    is_retired = models.BooleanField(
+        _("retired"), default=False, help_text=_("Its question was archived.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review card")
+        verbose_name_plural = _("review cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "identity"], name="review_card_once_per_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "is_retired", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.identity} · {self.due:%Y-%m-%d}"
+
+    @property
+    def schedule(self) -> scheduling.CardState:
+        return scheduling.CardState(
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+    def take(self, schedule: scheduling.CardState) -> None:
+        """Copy a new schedule in; the caller saves."""
+        self.state, self.step = schedule.state, schedule.step
+        self.stability, self.difficulty = schedule.stability, schedule.difficulty
+        self.due, self.last_review = schedule.due, schedule.last_review
+
+
+class ReviewLogQuerySet(models.QuerySet):
+    def for_learner(self, user):
+        return self.filter(card__learner=user)
+
+    def stats_by_identity(self, identities) -> dict:
+        """Review and practice answers per question identity (every version): how many,
+        how many right, and the average credit; one query."""
+        rows = (
+            self.filter(question__identity__in=list(identities))
+            .values("question__identity")
+            .annotate(
+                answers=models.Count("pk"),
+                right=models.Count("pk", filter=models.Q(fraction__gte=1)),
+                average=models.Avg("fraction"),
+            )
+            .order_by()
+        )
+        return {row["question__identity"]: row for row in rows}
+
+
+class ReviewLog(models.Model):
+    """One answer given in review or practice: append-only, never edited."""
+
+    class Source(models.TextChoices):
+        REVIEW = "review", _("Review")
+        PRACTICE = "practice", _("Practice of missed questions")
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.PROTECT, related_name="logs")
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.PROTECT,
+        related_name="review_logs",
+        help_text=_("The version answered."),
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=scheduling.RATING_CHOICES
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source, default=Source.REVIEW
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now)
+    response = models.JSONField(default=dict)
+    fraction = models.DecimalField(max_digits=6, decimal_places=5, default=0)
+    points = models.DecimalField(max_digits=9, decimal_places=3, default=0)
+    due_after = models.DateTimeField(_("due next"), help_text=_("When it comes back."))
+
+    objects = ReviewLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        verbose_name = _("review answer")
+        verbose_name_plural = _("review answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fraction__gte=0) & models.Q(fraction__lte=1),
+                name="review_log_fraction_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=4),
+                name="review_log_known_rating",
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} · {self.question_id} · {self.reviewed_at:%Y-%m-%d}"
+
+    @property
+    def comes_back_in(self) -> str:
+        """When the question comes back, in words: "tomorrow", "in 3 days"."""
+        days = round((self.due_after - self.reviewed_at) / timedelta(days=1))
+        if days <= 0:
+            return str(_("later today"))
+        if days == 1:
+            return str(_("tomorrow"))
+        return ngettext("in %(n)d day", "in %(n)d days", days) % {"n": days}
+
+    def as_answer(self) -> Answer:
+        """An unsaved Answer with this review's response, for the quiz's feedback templates."""
+        return Answer(
+            question=self.question,
+            response=self.response,
+            fraction=self.fraction,
+            points=self.points,
+            is_checked=True,
+            answered_at=self.reviewed_at,
+        )

@@ -19,6 +19,8 @@ from quizzes.learning import (
     progress_outlines,
 )
 from quizzes.models import Attempt, Progress, Question
+from quizzes.review import queries as review_queries
+from quizzes.review import services as review_services
 from relations.markup import highlight_quote
 from relations.models import Article, Section
 from relations.params import int_param
@@ -51,6 +53,9 @@ def home(request):
 def article_detail(request, article_slug: str, article: Article | None = None):
     article = article or _published_article(article_slug)
     outline = course_outline(article, request.user)
+    if request.user.is_authenticated:
+        # The navigation's "Review (N)" reads these; the outline is where learners land.
+        review_services.refresh_due_times(request.user.pk)
     return TemplateResponse(
         request, "quizzes/article_detail.html", {"outline": outline}
     )
@@ -238,6 +243,7 @@ def attempt_results(request, attempt_id: int):
     can_retake = quiz.allows_attempt(taken)
     context = {
         **_quiz_context(attempt, items),
+        **review_queries.for_results(attempt, items),
         "can_retake": can_retake,
         "taken": taken,
     }

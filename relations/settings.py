@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quizzes.roles.roles",
+                "quizzes.review.context_processors.review_due",
             ],
             # Loaded as a builtin so that moving to Django 6 is deleting this line.
             "builtins": ["template_partials.templatetags.partials"],

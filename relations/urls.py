@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teach/", include("quizzes.teach.urls")),
+    path("review/", include("quizzes.review.urls")),
     # Before quizzes.urls: "classes/" would otherwise read as an article's slug.
     path("", include("quizzes.classes.urls")),
     path("", include("quizzes.urls")),

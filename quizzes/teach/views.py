@@ -15,7 +15,7 @@ from quizzes import services
 from quizzes.answers import SLIPS
 from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
-from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz
+from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz, ReviewLog
 from quizzes.roles import teacher_required
 from quizzes.teach.forms import ImportForm, QuestionEditor
 from relations.models import Article, Section
@@ -308,10 +308,13 @@ def quiz_results(request, quiz_id: int):
         .order_by("position")
     )
     picks = Answer.objects.filter(question__in=questions).option_picks(RECENT_ANSWERS)
+    # Apart from quiz answers, and over every version of each question.
+    reviewed = ReviewLog.objects.stats_by_identity(q.identity for q in questions)
     for question in questions:
         question.option_stats = [
             (choice, picks.get(choice.pk, 0)) for choice in question.choices.all()
         ]
+        question.review_stats = reviewed.get(question.identity)
     takers = Progress.objects.of_takers(quiz.section)
     learners = takers.select_related("learner").order_by("learner__username")
     context = {

@@ -16,6 +16,9 @@ from tests.factories import make_article, make_question, make_quiz, make_section
 pytestmark = pytest.mark.django_db
 
 BUDGET = 10
+# Finishing also turns the missed questions into review cards and moves the lesson's
+# mastery, in the same transaction: four more queries, whatever the number of questions.
+FINISH_BUDGET = BUDGET + 4
 HTMX = {"HX-Request": "true"}
 KINDS = ["single", "multiple", "true_false", "short", "numerical", "matching"]
 CHOICES = {
@@ -89,10 +92,10 @@ def count_queries(request) -> tuple[int, object]:
     return len(queries), response
 
 
-def assert_fixed_budget(small, large, django_assert_max_num_queries):
+def assert_fixed_budget(small, large, django_assert_max_num_queries, budget=BUDGET):
     """Within the budget, and the same count for the large case as for the small one."""
     small_count, small_response = count_queries(small)
-    with django_assert_max_num_queries(BUDGET) as queries:
+    with django_assert_max_num_queries(budget) as queries:
         large_response = large()
     assert small_response.status_code == large_response.status_code
     assert small_response.status_code in {200, 302, 400}
@@ -155,6 +158,7 @@ def test_quiz_pages_run_the_same_queries_for_10_and_60_questions(
         lambda: request(student_client, small),
         lambda: request(student_client, large),
         django_assert_max_num_queries,
+        budget=FINISH_BUDGET if page_name in {"finish", "finish (htmx)"} else BUDGET,
     )
 
 

@@ -74,3 +74,36 @@ def test_every_htmx_form_is_also_a_plain_form_with_its_own_token(csrf_client, at
         assert form.attrs["action"] == form.attrs["hx-post"]
         names = [element.attrs.get("name") for element in form.find_all("input")]
         assert "csrfmiddlewaretoken" in names
+
+
+def test_review_posts_need_the_token(csrf_client, student, attempt, questions):
+    from django.urls import reverse
+
+    from quizzes.models import ReviewCard, ReviewLog
+    from tests.security.helpers import finish_url
+
+    token = htmx_token(csrf_client, attempt_url(attempt))
+    csrf_client.post(
+        finish_url(attempt), {"confirm": "yes", "csrfmiddlewaretoken": token}
+    )
+    card = ReviewCard.objects.filter(learner=student).first()
+    question = questions["single"]
+    posts = [
+        reverse("review:start"),
+        reverse("review:practice", args=[attempt.pk]),
+        reverse("review:check", args=[card.pk]),
+        reverse("review:add", args=[attempt.pk, question.pk]),
+    ]
+    for url in posts:
+        assert csrf_client.post(url, {"question": 1, "reviews": 0}).status_code == 403
+        assert (
+            csrf_client.post(url, headers={**HTMX, "X-CSRFToken": "wrong"}).status_code
+            == 403
+        )
+    assert (
+        csrf_client.post(
+            reverse("review:start"), headers={**HTMX, "X-CSRFToken": token}
+        ).status_code
+        == 302
+    )
+    assert not ReviewLog.objects.exists()

@@ -317,3 +317,34 @@ def test_quiz_pages_tell_the_browser_not_to_store_them(
     response = request(student_client, attempt, questions["single"])
     assert response.status_code == status
     assert "no-store" in response.get("Cache-Control", "")
+
+
+def test_a_review_card_reveals_nothing_before_it_is_answered(
+    student, student_client, every_kind_quiz, questions
+):
+    """Every kind missed in a quiz comes back in review with no answer in the page."""
+    from quizzes.models import ReviewCard
+
+    attempt = start_attempt(student, every_kind_quiz)
+    student_client.post(finish_url(attempt), {"confirm": "yes"})
+    ReviewCard.objects.filter(learner=student).update(due=attempt.started_at)
+    assert student_client.post(reverse("review:start")).status_code == 302
+    for _ in questions:
+        page = student_client.get(reverse("review:index"))
+        assert page.status_code == 200
+        assert_no_secrets(page.content, questions.values())
+        assert_nothing_marks_the_right_option(parse(page.content).by_id("review-card"))
+        card, question = page.context["card"], page.context["item"].question
+        url = reverse("review:check", args=[card.pk])
+        fields = {"question": question.pk, "reviews": card.reviews}
+        empty = student_client.post(url, fields, headers=HTMX)
+        assert empty.status_code == 400
+        assert_no_secrets(empty.content, questions.values())
+        answered = student_client.post(url, fields | wrong_answer(question))
+        assert answered.status_code == 302
+        shown = student_client.get(answered["Location"])
+        if question.explanation:  # the search finds a secret that is there
+            assert question.explanation in visible_text(shown.content)
+        assert_no_secrets(
+            shown.content, [q for q in questions.values() if q != question]
+        )

@@ -1,0 +1,1 @@
+"""Spaced review of questions: FSRS scheduling, review sessions and practice rounds."""
