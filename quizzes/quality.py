@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SINGLE, MULTIPLE, TRUE_FALSE, SHORT = "single", "multiple", "true_false", "short"
 CHOICE_KINDS = {SINGLE, MULTIPLE}
@@ -106,8 +107,17 @@ class QualityWarning:
     message: str
     others: tuple[str, ...] = field(default=())
 
+    @property
+    def title(self) -> str:
+        return str(TITLES.get(self.code, self.code))
+
     def as_json(self) -> dict:
-        return {"question": self.key, "code": self.code, "message": self.message}
+        return {
+            "question": self.key,
+            "code": self.code,
+            "title": self.title,
+            "message": self.message,
+        }
 
 
 def normalise(text: str) -> str:
@@ -436,6 +446,36 @@ def check_quiz(items: Sequence[Item]) -> list[QualityWarning]:
     return sorted(warnings, key=lambda warning: order.get(warning.key, len(order)))
 
 
+@dataclass(frozen=True)
+class Dismissed:
+    warning: QualityWarning
+    reason: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """One question's warnings: those still open, and those a teacher dismissed."""
+
+    open: tuple[QualityWarning, ...] = ()
+    dismissed: tuple[Dismissed, ...] = ()
+
+    @classmethod
+    def of(
+        cls, warnings: Iterable[QualityWarning], dismissals: Mapping[str, Mapping]
+    ) -> "Report":
+        open_, dismissed = [], []
+        for warning in warnings:
+            note = dismissals.get(warning.code)
+            if note is None:
+                open_.append(warning)
+            else:
+                dismissed.append(
+                    Dismissed(warning, note.get("reason", ""), note.get("by", ""))
+                )
+        return cls(tuple(open_), tuple(dismissed))
+
+
 def undismissed(
     warnings: Iterable[QualityWarning], dismissals: Mapping[str, Mapping]
 ) -> list[QualityWarning]:
@@ -447,15 +487,16 @@ def undismissed(
     ]
 
 
-CODES = (
-    "longest_right",
-    "absolute_words",
-    "of_the_above",
-    "negative_stem",
-    "duplicate_options",
-    "option_repeats_stem",
-    "all_or_none_right",
-    "single_accepted_form",
-    "answered_by_another",
-    "same_pattern",
-)
+TITLES = {
+    "longest_right": gettext_lazy("Right option much longer"),
+    "absolute_words": gettext_lazy("Absolute words give it away"),
+    "of_the_above": gettext_lazy("“All/none of the above”"),
+    "negative_stem": gettext_lazy("Negative question not emphasised"),
+    "duplicate_options": gettext_lazy("Duplicate options"),
+    "option_repeats_stem": gettext_lazy("Option repeats the question's words"),
+    "all_or_none_right": gettext_lazy("All or no options right"),
+    "single_accepted_form": gettext_lazy("Only one accepted answer"),
+    "answered_by_another": gettext_lazy("Answered by another question"),
+    "same_pattern": gettext_lazy("Same answer pattern across the quiz"),
+}
+CODES = tuple(TITLES)
