@@ -96,7 +96,7 @@ class QuestionQuerySet(models.QuerySet):
     def quality_reports(self) -> dict[int, "quality.Report"]:
         """Quality warnings per question, each checked against the rest of its quiz.
 
-        Archived questions are left out; so are their quizzes' other versions. Two queries.
+        Archived questions are left out. Four queries, however many questions.
         """
         questions = list(
             self.current()

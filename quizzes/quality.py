@@ -19,6 +19,8 @@ CHOICE_KINDS = {SINGLE, MULTIPLE}
 
 # How much longer the right option must be, against the wrong ones' average, to stand out.
 LENGTH_RATIO = 1.3
+# ... and by at least this many characters (a name of six letters against four is no cue).
+LENGTH_MARGIN = 10
 # Two options this similar (0 to 1, after normalising) read as the same option.
 NEAR_DUPLICATE = 0.9
 # Fewest questions of one kind before a repeated pattern across a quiz means anything.
@@ -146,8 +148,11 @@ def check_longest_right(item: Item) -> list[QualityWarning]:
     right = [len(option.text.strip()) for option in item.right]
     wrong = [len(option.text.strip()) for option in item.wrong]
     average_wrong = sum(wrong) / len(wrong)
-    stands_out = min(right) > max(wrong) and (
-        sum(right) / len(right) >= LENGTH_RATIO * average_wrong
+    average_right = sum(right) / len(right)
+    stands_out = (
+        min(right) > max(wrong)
+        and average_right >= LENGTH_RATIO * average_wrong
+        and average_right - average_wrong >= LENGTH_MARGIN
     )
     if not stands_out:
         return []
