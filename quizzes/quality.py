@@ -481,6 +481,19 @@ class Report:
         return cls(tuple(open_), tuple(dismissed))
 
 
+def check_rows(
+    rows: Sequence[tuple[Mapping, Iterable[Mapping]]],
+) -> list[list[QualityWarning]]:
+    """Warnings for questions not saved yet (an import preview): (fields, choices) pairs
+    in, one list of warnings per question out, each checked against the others."""
+    items = [
+        Item.from_data(str(index), fields, choices)
+        for index, (fields, choices) in enumerate(rows)
+    ]
+    warnings = check_quiz(items)
+    return [[w for w in warnings if w.key == item.key] for item in items]
+
+
 def undismissed(
     warnings: Iterable[QualityWarning], dismissals: Mapping[str, Mapping]
 ) -> list[QualityWarning]:

@@ -11,6 +11,7 @@ from quizzes.quality import (
     check_patterns,
     check_question,
     check_quiz,
+    check_rows,
     undismissed,
 )
 
@@ -344,4 +345,24 @@ def test_dismissed_warnings_are_set_aside_with_their_reason():
     assert report.open == ()
     assert [(d.warning.code, d.reason) for d in report.dismissed] == [
         ("single_accepted_form", "Only one form exists.")
+    ]
+
+
+def test_rows_not_yet_saved_get_their_own_warnings_in_order():
+    rows = [
+        (
+            {"kind": "short", "prompt": "Capital of Iran?"},
+            [{"text": "Tehran", "is_correct": True}],
+        ),
+        (
+            {"kind": "single", "prompt": "Which?"},
+            [
+                {"text": "Oslo", "is_correct": False},
+                {"text": "Rome", "is_correct": True},
+            ],
+        ),
+    ]
+    assert [[w.code for w in found] for found in check_rows(rows)] == [
+        ["single_accepted_form"],
+        [],
     ]
