@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--lesson",
             "--section",
+            dest="section",
             help="The lesson's slug (article-slug/lesson-slug if ambiguous).",
         )
         parser.add_argument(
