@@ -206,3 +206,24 @@ def test_reloading_gives_an_unedited_question_the_courses_dismissals_only(tmp_pa
     load_course(tmp_path)
     question.refresh_from_db()
     assert question.quality_dismissals == {}
+
+
+def test_lesson_is_the_option_name_and_section_its_alias(quiz):
+    one_form_question(quiz)
+    assert run("--lesson", "rivers")[0] == 1
+
+
+def test_import_questions_dry_run_prints_quality_warnings(tmp_path, quiz):
+    path = tmp_path / "bank.gift.txt"
+    path.write_text("::Capital:: Which city is the capital of Iran? {=Tehran}\n")
+    out = StringIO()
+    call_command(
+        "import_questions",
+        str(path),
+        format="gift",
+        section="rivers",
+        dry_run=True,
+        stdout=out,
+    )
+    assert "quality [single_accepted_form]" in out.getvalue()
+    assert not Question.objects.filter(quiz=quiz).exists()
