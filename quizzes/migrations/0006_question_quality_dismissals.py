@@ -9,7 +9,7 @@ def apply_course_dismissals(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0003_load_first_course")]
+    dependencies = [("quizzes", "0005_tag_first_course_misconceptions")]
 
     operations = [
         migrations.AddField(
