@@ -227,6 +227,9 @@ class Question(models.Model):
     quality_dismissals = models.JSONField(
         _("dismissed quality warnings"),
         default=dict,
+        # Code running with models from before this field (the course loader in a
+        # migration) inserts questions without it.
+        db_default={},
         blank=True,
         editable=False,
         help_text=_("Warning code → why it does not apply, who said so and when."),

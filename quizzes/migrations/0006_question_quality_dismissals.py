@@ -17,6 +17,7 @@ class Migration(migrations.Migration):
             name="quality_dismissals",
             field=models.JSONField(
                 blank=True,
+                db_default={},
                 default=dict,
                 editable=False,
                 help_text="Warning code → why it does not apply, who said so and when.",
