@@ -103,8 +103,14 @@ def _load_questions(
     if tags:
         _fill_misconceptions(Choice, quiz, [q for q in questions if q["key"] in known])
     position = (quiz.questions.aggregate(m=Max("position"))["m"] or 0) + 1
+    # A migration's historical Question may predate the field.
+    stores_dismissals = any(
+        f.name == "quality_dismissals" for f in Question._meta.get_fields()
+    )
     for data in questions:
         if data["key"] in known:
+            if stores_dismissals:
+                _keep_dismissals(quiz, data)
             report.kept.append(f"question {data['key']}")
             continue
         question = Question.objects.create(
@@ -124,6 +130,7 @@ def _load_questions(
             external_id=data["key"],
             tags=data.get("tags", []),
             incorrect_feedback=data.get("wrong_feedback", ""),
+            **({"quality_dismissals": dismissals(data)} if stores_dismissals else {}),
         )
         position += 1
         if data["kind"] == "short":
@@ -147,6 +154,36 @@ def _load_questions(
         ]
         Choice.objects.bulk_create(choices)
         report.created.append(f"question {data['key']}")
+
+
+def dismissals(data: dict) -> dict:
+    """The course's `"dismissed": {code: reason}` in the form Question stores it."""
+    return {
+        code: {"reason": reason, "by": "course", "at": ""}
+        for code, reason in data.get("dismissed", {}).items()
+    }
+
+
+def _keep_dismissals(quiz, data: dict) -> None:
+    """Give a loaded question the course's dismissals if it still reads as the course
+    wrote it and has none of its own (a database loaded before they existed)."""
+    if not data.get("dismissed"):
+        return
+    question = (
+        quiz.questions.filter(external_id=data["key"], is_current=True)
+        .prefetch_related("choices")
+        .first()
+    )
+    if question is None or question.quality_dismissals or question.version != 1:
+        return
+    texts = sorted(choice.text for choice in question.choices.all())
+    rows = data.get("choices") or [
+        {"text": t} for t in data.get("accepted_answers", [])
+    ]
+    if question.prompt != data["prompt"] or texts != sorted(r["text"] for r in rows):
+        return
+    question.quality_dismissals = dismissals(data)
+    question.save(update_fields=["quality_dismissals"])
 
 
 def _tag(row: dict) -> str:

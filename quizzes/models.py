@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quizzes import grading, mastery
+from quizzes import grading, mastery, quality
 from quizzes.review import scheduling
 from relations.markup import contains_quote, inline_html, render_markdown
 from relations.models import Article, Section
@@ -162,6 +162,42 @@ class QuestionQuerySet(models.QuerySet):
         Question.objects.bulk_update(changed, ["needs_review"])
         return len(changed)
 
+    def quality_reports(self) -> dict[int, "quality.Report"]:
+        """Quality warnings per question, each checked against the rest of its quiz.
+
+        Archived questions are left out. Four queries, however many questions.
+        """
+        questions = list(
+            self.current()
+            .exclude(status=Question.Status.ARCHIVED)
+            .prefetch_related("choices")
+            .order_by("quiz_id", "position")
+        )
+        quiz_ids = {question.quiz_id for question in questions}
+        by_quiz: dict[int, list[Question]] = {}
+        for question in (
+            Question.objects.current()
+            .filter(quiz_id__in=quiz_ids)
+            .exclude(status=Question.Status.ARCHIVED)
+            .prefetch_related("choices")
+            .order_by("quiz_id", "position")
+            if quiz_ids
+            else []
+        ):
+            by_quiz.setdefault(question.quiz_id, []).append(question)
+        wanted = {question.pk for question in questions}
+        reports = {}
+        for siblings in by_quiz.values():
+            items = [question.quality_item() for question in siblings]
+            warnings = quality.check_quiz(items)
+            for question in siblings:
+                if question.pk in wanted:
+                    reports[question.pk] = quality.Report.of(
+                        [w for w in warnings if w.key == str(question.pk)],
+                        question.quality_dismissals,
+                    )
+        return reports
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -238,6 +274,16 @@ class Question(models.Model):
         editable=False,
         help_text=_("Its source quote is missing or no longer occurs in the lesson."),
     )
+    quality_dismissals = models.JSONField(
+        _("dismissed quality warnings"),
+        default=dict,
+        # Code running with models from before this field (the course loader in a
+        # migration) inserts questions without it.
+        db_default={},
+        blank=True,
+        editable=False,
+        help_text=_("Warning code → why it does not apply, who said so and when."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -307,6 +353,32 @@ class Question(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or self.prompt[:80]
+
+    def quality_item(self) -> quality.Item:
+        return quality.Item.from_question(self)
+
+    def dismiss_warning(self, *, code: str, reason: str, user) -> None:
+        """Record that a quality warning does not apply here; later versions keep it."""
+        reason = reason.strip()
+        if code not in quality.CODES:
+            raise ValidationError(
+                _("There is no quality warning “%(code)s”.") % {"code": code},
+                code="unknown_warning",
+            )
+        if not reason:
+            raise ValidationError(
+                _("Say why the warning does not apply to this question."),
+                code="reason_required",
+            )
+        self.quality_dismissals = {
+            **self.quality_dismissals,
+            code: {
+                "reason": reason,
+                "by": user.get_username() if user else "",
+                "at": timezone.now().isoformat(timespec="seconds"),
+            },
+        }
+        self.save(update_fields=["quality_dismissals", "needs_review", "updated_at"])
 
     def has_answers(self) -> bool:
         return self.answers.exists()

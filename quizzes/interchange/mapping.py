@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from quizzes import quality
 from quizzes.interchange.gift import ALLOWED_FRACTIONS
 from quizzes.interchange.parsed import (
     ParsedAnswer,
@@ -31,6 +32,8 @@ class PlannedQuestion:
     choices: list[dict]
     existing: Question | None = None
     warnings: list[str] = field(default_factory=list)
+    # Item-quality warnings (quizzes.quality), checked across the file's questions.
+    quality: list = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -114,6 +117,9 @@ def plan_import(
         plan.errors.append(
             ParseError(1, "", _("The file holds no questions."), "empty")
         )
+    found = quality.check_rows([(p.fields, p.choices) for p in plan.questions])
+    for planned, warnings in zip(plan.questions, found, strict=True):
+        planned.quality = warnings
     return plan
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from quizzes import services
+from quizzes import quality, services
 from quizzes.forms import QuestionForm
 from quizzes.interchange import FORMATS
 from quizzes.kinds import KINDS
@@ -279,3 +279,21 @@ class QuestionEditor:
             ),
             "misconception_list": MISCONCEPTION_LIST,
         }
+
+
+class DismissWarningForm(forms.Form):
+    """One quality warning, and why it does not apply to this question."""
+
+    code = forms.ChoiceField(
+        label=_("Warning"),
+        choices=[(code, title) for code, title in quality.TITLES.items()],
+        error_messages={"invalid_choice": _("Choose one of the quality warnings.")},
+    )
+    reason = forms.CharField(
+        label=_("Why it does not apply here"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say why the warning does not apply to this question.")
+        },
+    )

@@ -33,4 +33,9 @@ urlpatterns = [
         views.question_delete,
         name="question_delete",
     ),
+    path(
+        "questions/<int:question_id>/dismiss-warning",
+        views.question_dismiss_warning,
+        name="question_dismiss_warning",
+    ),
 ]

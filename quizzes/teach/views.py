@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +18,7 @@ from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz, ReviewLog
 from quizzes.roles import teacher_required
-from quizzes.teach.forms import ImportForm, QuestionEditor
+from quizzes.teach.forms import DismissWarningForm, ImportForm, QuestionEditor
 from relations.models import Article, Section
 from relations.params import int_param
 
@@ -75,12 +76,15 @@ def _quiz(quiz_id: int) -> Quiz:
 @teacher_required
 def quiz_detail(request, quiz_id: int):
     quiz = _quiz(quiz_id)
-    questions = (
+    questions = list(
         quiz.questions.current()
         .select_related("updated_by", "created_by")
         .with_stats()
         .order_by("position")
     )
+    reports = quiz.questions.quality_reports()
+    for question in questions:
+        question.quality = reports.get(question.pk)
     return TemplateResponse(
         request,
         "quizzes/teach/quiz_detail.html",
@@ -128,7 +132,13 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
             message = _("Question saved.")
         messages.success(request, message)
         return redirect("teach:quiz_detail", question.quiz_id)
-    return TemplateResponse(request, template, editor.context())
+    context = editor.context()
+    if question.pk and not template.endswith("#choice-rows"):
+        # Archived questions are not checked, so there may be no report.
+        context["quality"] = (
+            Question.objects.filter(pk=question.pk).quality_reports().get(question.pk)
+        )
+    return TemplateResponse(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,6 +173,35 @@ def question_preview(request, question_id: int):
         template += "#preview-card"
     return TemplateResponse(
         request, template, {"item": item, "question": question}, status=status
+    )
+
+
+@require_POST
+@teacher_required
+def question_dismiss_warning(request, question_id: int):
+    """Dismiss one quality warning for this question (and its later versions), with a reason."""
+    question = _current_question(question_id)
+    form = DismissWarningForm(request.POST)
+    if form.is_valid():
+        try:
+            question.dismiss_warning(
+                code=form.cleaned_data["code"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(
+                request, _("Warning dismissed; your reason is kept with it.")
+            )
+            return redirect(
+                reverse("teach:question_edit", args=[question.pk]) + "#quality"
+            )
+    return TemplateResponse(
+        request,
+        "quizzes/teach/question_dismiss.html",
+        {"question": question, "form": form},
     )
 
 

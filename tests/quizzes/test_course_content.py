@@ -69,7 +69,7 @@ def test_choice_questions_have_the_right_number_of_right_choices(article):
         if question.kind == "true_false":
             assert [c.text for c in choices] == ["True", "False"], question.external_id
         if question.kind == "multiple":
-            assert len(right) >= 2 and wrong, question.external_id
+            assert 2 <= len(right) <= 4 and wrong, question.external_id
         if question.kind == "short":
             assert right and not wrong and question.incorrect_feedback, (
                 question.external_id
@@ -134,3 +134,115 @@ def test_loading_restores_a_lesson_deleted_without_touching_the_others(article):
     assert "lesson looking-ahead" in report.created
     assert article.sections.count() == 6
     assert article.sections.get(slug="looking-ahead").quiz.questions.count() == 12
+
+
+def course_quizzes():
+    return [
+        section["quiz"]["questions"]
+        for section in read_course(FIRST_COURSE)["sections"]
+    ]
+
+
+def right_indexes(question):
+    return [i for i, c in enumerate(question["choices"]) if c["is_correct"]]
+
+
+def test_multiple_answer_questions_do_not_all_have_the_same_number_of_right_options():
+    for questions in course_quizzes():
+        counts = [len(right_indexes(q)) for q in questions if q["kind"] == "multiple"]
+        assert len(counts) >= 2
+        assert len(set(counts)) > 1, counts
+
+
+def test_the_right_option_is_rarely_the_longest():
+    singles = [
+        q for questions in course_quizzes() for q in questions if q["kind"] == "single"
+    ]
+    longest = [
+        q["key"]
+        for q in singles
+        if len(q["choices"][right_indexes(q)[0]]["text"])
+        >= max(len(c["text"]) for c in q["choices"])
+    ]
+    assert len(longest) <= len(singles) // 4, longest
+
+
+def test_the_right_option_is_not_always_in_the_same_place():
+    for questions in course_quizzes():
+        positions = {right_indexes(q)[0] for q in questions if q["kind"] == "single"}
+        assert len(positions) >= 3, positions
+
+
+def test_true_false_answers_are_not_in_the_same_order_in_every_lesson():
+    orders = {
+        tuple(
+            q["choices"][right_indexes(q)[0]]["text"]
+            for q in questions
+            if q["kind"] == "true_false"
+        )
+        for questions in course_quizzes()
+    }
+    assert len(orders) >= 3, orders
+    answers = [answer for order in orders for answer in order]
+    assert "True" in answers and "False" in answers
+
+
+def test_every_lesson_has_at_least_two_apply_or_connect_questions():
+    for questions in course_quizzes():
+        applied = [q["key"] for q in questions if "apply" in q.get("tags", [])]
+        assert len(applied) >= 2, [q["key"] for q in questions][:1]
+
+
+def test_no_distractor_is_recycled_across_the_course():
+    texts = [
+        " ".join(c["text"].casefold().split())
+        for questions in course_quizzes()
+        for q in questions
+        for c in q.get("choices", [])
+        if not c["is_correct"] and q["kind"] != "true_false"
+    ]
+    assert len(texts) == len(set(texts))
+
+
+def test_misconception_tags_mark_a_few_wrong_options_per_lesson_and_recur():
+    lessons_per_tag: dict[str, set[int]] = {}
+    for index, questions in enumerate(course_quizzes()):
+        tagged = [
+            c for q in questions for c in q.get("choices", []) if c.get("misconception")
+        ]
+        assert 3 <= len(tagged) <= 5, index
+        assert not [c for c in tagged if c["is_correct"]]
+        for choice in tagged:
+            lessons_per_tag.setdefault(choice["misconception"], set()).add(index)
+    assert max(len(lessons) for lessons in lessons_per_tag.values()) >= 3
+
+
+def test_short_answers_accept_the_forms_a_reader_would_type():
+    short = {
+        q["key"]: [a.casefold() for a in q["accepted_answers"]]
+        for questions in course_quizzes()
+        for q in questions
+        if q["kind"] == "short"
+    }
+    assert all(len(forms) >= 3 for forms in short.values())
+    assert {"opec", "organization of the petroleum exporting countries"} <= set(
+        short["genesis-11"]
+    )
+    assert {"instc", "the international north-south transport corridor"} <= set(
+        short["economy-11"]
+    )
+    assert {"tartus", "tartous"} <= set(short["syria-11"])
+    assert {"the west", "west"} <= set(short["rapids-11"])
+
+
+def test_the_course_passes_its_own_quality_checks(article):
+    reports = Question.objects.filter(quiz__section__article=article).quality_reports()
+    assert len(reports) == 72
+    open_warnings = {
+        Question.objects.get(pk=pk).external_id: [w.code for w in report.open]
+        for pk, report in reports.items()
+        if report.open
+    }
+    assert open_warnings == {}
+    for report in reports.values():
+        assert all(dismissed.reason.strip() for dismissed in report.dismissed)

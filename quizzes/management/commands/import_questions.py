@@ -119,6 +119,8 @@ class Command(BaseCommand):
                 )
             for warning in planned.warnings:
                 self.stdout.write(f"    warning: {warning}")
+            for warning in planned.quality:
+                self.stdout.write(f"    quality [{warning.code}]: {warning.message}")
         for note in plan.skipped:
             self.stdout.write(note)
         for error in plan.errors:
