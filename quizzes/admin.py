@@ -158,6 +158,7 @@ class ChoiceInline(admin.TabularInline):
         "position",
         "text",
         "is_correct",
+        "credit",
         "match_text",
         "value",
         "tolerance",
@@ -456,7 +457,15 @@ class ReadOnlyAdminMixin:
 
 class AnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Answer
-    fields = ["question", "response", "fraction", "points", "is_checked", "answered_at"]
+    fields = [
+        "question",
+        "response",
+        "fraction",
+        "points",
+        "is_near_miss",
+        "is_checked",
+        "answered_at",
+    ]
     readonly_fields = fields
     extra = 0
 
@@ -506,6 +515,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "lesson",
         "question",
         "points",
+        "is_near_miss",
         "is_checked",
         "answered_at",
     ]
@@ -513,6 +523,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [
         ("attempt__quiz", QuizListFilter),
         ("attempt__learner", admin.RelatedOnlyFieldListFilter),
+        "is_near_miss",
         "answered_at",
     ]
     search_fields = ["attempt__learner__username", "attempt__learner__email"]

@@ -256,6 +256,13 @@ class Question(models.Model):
     def is_choice_kind(self) -> bool:
         return self.kind in {self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.TRUE_FALSE}
 
+    # Kinds whose right options each carry their own credit (GIFT `=%50%`, `~%50%`).
+    CREDITED_KINDS = frozenset({Kind.SINGLE, Kind.SHORT, Kind.NUMERICAL})
+
+    @property
+    def is_credited_kind(self) -> bool:
+        return self.kind in self.CREDITED_KINDS
+
     @property
     def is_typed_kind(self) -> bool:
         return self.kind in {self.Kind.SHORT, self.Kind.NUMERICAL}
@@ -272,6 +279,12 @@ class Question(models.Model):
         }[self.kind]
         return rule(self.choices.all(), submission)
 
+    def near_miss(self, submission: grading.Submission) -> str:
+        """The accepted spelling a short answer missed by one slip, or ""."""
+        if self.kind != self.Kind.SHORT:
+            return ""
+        return grading.near_miss(self.choices.all(), submission)
+
     def quote_in_lesson(self) -> bool:
         return bool(self.source_quote.strip()) and contains_quote(
             self.quiz.section.body, self.source_quote
@@ -285,13 +298,22 @@ class Question(models.Model):
         """The rules a question's choices must follow, for every editor."""
         right = [choice for choice in choices if choice.is_correct]
         wrong = [choice for choice in choices if not choice.is_correct]
-        if self.kind in {self.Kind.SINGLE, self.Kind.TRUE_FALSE} and len(right) != 1:
+        full = [choice for choice in right if choice.credit in (None, 100)]
+        if self.kind == self.Kind.TRUE_FALSE and (len(right) != 1 or len(full) != 1):
+            raise ValidationError(
+                _("A true/false question needs exactly one right choice."),
+                code="one_right_choice",
+            )
+        if self.kind == self.Kind.SINGLE and len(full) != 1:
             raise ValidationError(
                 _(
-                    "A single-choice or true/false question needs exactly one right choice."
+                    "A single-choice question needs exactly one right choice with full"
+                    " credit (100 %); others may earn partial credit."
                 ),
                 code="one_right_choice",
             )
+        if self.kind in self.CREDITED_KINDS:
+            self._clean_credit(right, wrong, full)
         if self.kind == self.Kind.TRUE_FALSE and len(choices) != 2:
             raise ValidationError(
                 _("A true/false question has exactly two choices."),
@@ -326,6 +348,34 @@ class Question(models.Model):
             )
 
 
+    def _clean_credit(self, right: list, wrong: list, full: list) -> None:
+        for choice in wrong:
+            if choice.credit:
+                raise ValidationError(
+                    _(
+                        "“%(text)s” earns credit but is not marked right: mark it"
+                        " right, or leave its credit empty."
+                    )
+                    % {"text": choice.text},
+                    code="credit_on_wrong",
+                )
+        for choice in right:
+            if choice.credit is not None and not 0 < choice.credit <= 100:
+                raise ValidationError(
+                    _(
+                        "The credit of “%(text)s” must be more than 0 and at most"
+                        " 100 %%."
+                    )
+                    % {"text": choice.text or choice.value},
+                    code="credit_out_of_range",
+                )
+        if right and not full:
+            raise ValidationError(
+                _("At least one accepted answer must earn full credit (100 %)."),
+                code="no_full_credit",
+            )
+
+
 class Choice(models.Model):
     """An option of a question; for short answers an accepted answer, for matching a pair."""
 
@@ -346,6 +396,19 @@ class Choice(models.Model):
         _("tolerance"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     match_text = models.CharField(_("matches"), max_length=1000, blank=True)
+    credit = models.DecimalField(
+        _("credit (%)"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Single choice, short and numerical answers: the share of the points a"
+            " right option earns, e.g. 50 for a partly right one. Empty: 100 when"
+            " right, nothing when wrong."
+        ),
+    )
 
     class Meta:
         ordering = ["question", "position"]
@@ -355,10 +418,24 @@ class Choice(models.Model):
             models.UniqueConstraint(
                 fields=["question", "position"], name="choice_unique_position"
             ),
+            models.CheckConstraint(
+                condition=models.Q(credit__isnull=True)
+                | models.Q(credit__gte=0, credit__lte=100),
+                name="choice_credit_0_to_100",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text or self.match_text
+
+    @property
+    def is_partly_right(self) -> bool:
+        return self.is_correct and self.credit is not None and self.credit < 100
+
+    @property
+    def credit_percent(self) -> Decimal:
+        """The share of the points this option earns, in percent, as grading counts it."""
+        return grading.credit(self) * 100
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -433,6 +510,14 @@ class Answer(models.Model):
     points = models.DecimalField(max_digits=9, decimal_places=3, default=0)
     is_checked = models.BooleanField(
         default=False, help_text=_("Feedback was shown, so the answer is locked.")
+    )
+    is_near_miss = models.BooleanField(
+        _("near miss"),
+        default=False,
+        help_text=_(
+            "Typed one slip away from an accepted answer: no points, and told to"
+            " check the spelling."
+        ),
     )
     answered_at = models.DateTimeField(default=timezone.now)
 
