@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from quizzes import bank, gift, services
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
-from quizzes.teach_forms import QuestionForm
+from quizzes.teach_forms import CreditField, QuestionForm
 from relations.admin import (
     AdvisedDeleteInlineFormSet,
     PositionedInlineFormSet,
@@ -166,6 +166,11 @@ class ChoiceInline(admin.TabularInline):
     ]
     ordering = ["position"]
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "credit":
+            return CreditField(help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # A question that learners have answered keeps its choices: their answers point at them.
     def has_add_permission(self, request, obj=None):

@@ -1,5 +1,7 @@
 """The teacher's question editor: one form for the question, one formset for its choices."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,27 @@ ROW_FIELDS = (
     "value",
     "tolerance",
     "match_text",
+    "credit",
 )
+
+
+class CreditField(forms.DecimalField):
+    """A right option's credit in percent, 0 to 100; empty means the default (full)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Credit (%)"))
+        kwargs.setdefault(
+            "help_text", _("Empty for full credit; 50 for a partly right answer.")
+        )
+        super().__init__(
+            required=False, min_value=0, max_value=100, max_digits=8, decimal_places=5
+        , **kwargs)
+
+    def prepare_value(self, value):
+        # "50" or "33.33333", not the column's "50.00000".
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return value
 
 
 class QuestionForm(forms.ModelForm):
@@ -75,6 +97,7 @@ class ChoiceForm(forms.Form):
         min_value=0,
     )
     match_text = forms.CharField(label=_("Matches"), max_length=1000, required=False)
+    credit = CreditField()
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -102,6 +125,8 @@ class BaseChoiceFormSet(forms.BaseFormSet):
                 data["is_correct"] = bool(data["text"])
             if self.kind == Question.Kind.NUMERICAL:
                 data["is_correct"] = data["value"] is not None
+            if self.kind not in Question.CREDITED_KINDS:
+                data["credit"] = None
             rows.append(data)
         return rows
 
@@ -150,6 +175,7 @@ def rows_from_question(question: Question) -> list[dict]:
             "value": choice.value,
             "tolerance": choice.tolerance,
             "match_text": choice.match_text,
+            "credit": choice.credit,
         }
         for choice in question.choices.all()
     ]
