@@ -51,7 +51,7 @@ class Submission:
 
 
 def fold_accents(text: str) -> str:
-    """"Tartūs" -> "Tartus": drop the combining marks that decomposition splits off."""
+    """ "Tartūs" -> "Tartus": drop the combining marks that decomposition splits off."""
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFKC", kept)

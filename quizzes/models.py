@@ -347,7 +347,6 @@ class Question(models.Model):
                 _("A matching question needs at least two pairs."), code="too_few_pairs"
             )
 
-
     def _clean_credit(self, right: list, wrong: list, full: list) -> None:
         for choice in wrong:
             if choice.credit:

@@ -31,8 +31,13 @@ class CreditField(forms.DecimalField):
             "help_text", _("Empty for full credit; 50 for a partly right answer.")
         )
         super().__init__(
-            required=False, min_value=0, max_value=100, max_digits=8, decimal_places=5
-        , **kwargs)
+            required=False,
+            min_value=0,
+            max_value=100,
+            max_digits=8,
+            decimal_places=5,
+            **kwargs,
+        )
 
     def prepare_value(self, value):
         # "50" or "33.33333", not the column's "50.00000".

@@ -199,7 +199,9 @@ def test_admin_sets_credit_per_choice(admin_client):
     assert response.status_code == 302
     question = quiz.questions.get()
     assert question.grade(Submission(text="Syria")) == Decimal("0.5")
-    page = admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    page = admin_client.get(
+        reverse("admin:quizzes_question_change", args=[question.pk])
+    )
     assert 'value="50"' in page.content.decode()
 
 

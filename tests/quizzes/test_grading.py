@@ -114,7 +114,7 @@ def test_typed_answer_that_differs_is_wrong(typed, key):
 
 
 def test_normalised_form_is_lower_case_words_one_space_apart():
-    assert normalize_typed('  “The  U.S.–Iran   Détente.” ') == "us iran detente"
+    assert normalize_typed("  “The  U.S.–Iran   Détente.” ") == "us iran detente"
 
 
 def test_an_answer_that_is_only_an_article_keeps_it():
@@ -172,7 +172,10 @@ def test_near_miss_shows_the_best_credited_spelling():
 
 
 def test_wrong_options_are_never_shown_as_a_spelling():
-    options = [Option(pk=1, text="Tehran"), Option(pk=2, text="Tartus", is_correct=False)]
+    options = [
+        Option(pk=1, text="Tehran"),
+        Option(pk=2, text="Tartus", is_correct=False),
+    ]
     assert near_miss(options, Submission(text="Tartos")) == ""
 
 
