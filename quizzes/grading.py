@@ -285,3 +285,10 @@ def near_miss(choices: Iterable, submission: Submission) -> str:
         ):
             return choice.text
     return ""
+
+
+def percent(earned: Decimal, possible: Decimal) -> Decimal:
+    """A score in percent, to two places; nothing possible scores zero."""
+    if not possible:
+        return ZERO
+    return (earned / possible * HUNDRED).quantize(Decimal("0.01"))

@@ -1,9 +1,11 @@
+import random
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,10 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return str(_("Quiz: %(lesson)s") % {"lesson": self.section.title})
 
+    def allows_attempt(self, taken: int) -> bool:
+        """Whether a learner who has taken `taken` attempts may start another."""
+        return self.max_attempts is None or taken < self.max_attempts
+
 
 class QuestionQuerySet(models.QuerySet):
     def current(self):
@@ -81,6 +87,23 @@ class QuestionQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
+
+    def with_stats(self):
+        """Each question with how often it was answered and its average credit."""
+        return self.annotate(
+            answer_count=models.Count("answers"),
+            average=models.Avg("answers__fraction"),
+        )
+
+    def quote_to_highlight(self, section, question_id: str) -> str | None:
+        """The source quote of the lesson's question named in a ?highlight= parameter."""
+        if not question_id.isdigit():
+            return None
+        return (
+            self.filter(pk=int(question_id), quiz__section=section)
+            .values_list("source_quote", flat=True)
+            .first()
+        )
 
     def refresh_review_flags(self) -> int:
         """Flag the questions whose source quote is missing from their lesson; unflag the rest."""
@@ -247,43 +270,76 @@ class Question(models.Model):
         self.status = self.Status.ARCHIVED
         self.save(update_fields=["status", "needs_review", "updated_at"])
 
+    def set_status(self, status: str) -> None:
+        """Publish, archive or return to draft; raises ValidationError when it can't."""
+        if status == self.Status.PUBLISHED:
+            self.publish()
+        elif status == self.Status.ARCHIVED:
+            self.archive()
+        else:
+            self.status = self.Status.DRAFT
+            self.save(update_fields=["status", "needs_review", "updated_at"])
+
+    def delete_unanswered(self) -> None:
+        """Drafts nobody answered can go; anything else is archived instead."""
+        if self.has_answers():
+            raise ValidationError(
+                _(
+                    "Learners have answered this question; archive it instead of deleting it."
+                ),
+                code="answered",
+            )
+        self.delete()
+
     @property
     def prompt_inline_html(self) -> str:
         """The prompt as phrasing content, fit for a <legend>."""
         return inline_html(self.prompt_html)
 
     @property
-    def is_choice_kind(self) -> bool:
-        return self.kind in {self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.TRUE_FALSE}
+    def rules(self):
+        """This kind's entry in the table of kinds (`quizzes.kinds`)."""
+        # Imported here: the table is keyed by Question.Kind, so it imports this module.
+        from quizzes.kinds import KINDS
 
-    # Kinds whose right options each carry their own credit (GIFT `=%50%`, `~%50%`).
-    CREDITED_KINDS = frozenset({Kind.SINGLE, Kind.SHORT, Kind.NUMERICAL})
+        return KINDS[self.kind]
 
     @property
-    def is_credited_kind(self) -> bool:
-        return self.kind in self.CREDITED_KINDS
+    def is_choice_kind(self) -> bool:
+        return self.rules.picks_options
+
+    @property
+    def has_credit(self) -> bool:
+        """Whether each right option carries its own credit (GIFT `=%50%`, `~%50%`)."""
+        return self.rules.has_credit
 
     @property
     def is_typed_kind(self) -> bool:
-        return self.kind in {self.Kind.SHORT, self.Kind.NUMERICAL}
+        return self.rules.types_answer
 
     def grade(self, submission: grading.Submission) -> Decimal:
         """The fraction of this question's points that the submission earns (0 to 1)."""
-        rule = {
-            self.Kind.SINGLE: grading.grade_single,
-            self.Kind.TRUE_FALSE: grading.grade_single,
-            self.Kind.MULTIPLE: grading.grade_multiple,
-            self.Kind.SHORT: grading.grade_short,
-            self.Kind.NUMERICAL: grading.grade_numerical,
-            self.Kind.MATCHING: grading.grade_matching,
-        }[self.kind]
-        return rule(self.choices.all(), submission)
+        return self.rules.grade(self.choices.all(), submission)
+
+    def answer_values(self, submission: grading.Submission) -> dict:
+        """What an Answer stores for this submission: the response, fraction, points,
+        and whether it was a near miss."""
+        fraction = self.grade(submission)
+        return {
+            "response": submission.as_json(),
+            "fraction": fraction,
+            "points": fraction * self.points,
+            "is_near_miss": bool(self.near_miss(submission)),
+        }
+
+    def read_answer(self, data) -> grading.Submission:
+        """The learner's answer from posted form data; raises ValidationError."""
+        return self.rules.read_answer(self, data)
 
     def near_miss(self, submission: grading.Submission) -> str:
-        """The accepted spelling a short answer missed by one slip, or ""."""
-        if self.kind != self.Kind.SHORT:
-            return ""
-        return grading.near_miss(self.choices.all(), submission)
+        """The accepted spelling a typed answer missed by one slip, or ""."""
+        find = self.rules.find_near_miss
+        return find(self.choices.all(), submission) if find else ""
 
     def quote_in_lesson(self) -> bool:
         return bool(self.source_quote.strip()) and contains_quote(
@@ -296,83 +352,7 @@ class Question(models.Model):
 
     def clean_choices(self, choices: list) -> None:
         """The rules a question's choices must follow, for every editor."""
-        right = [choice for choice in choices if choice.is_correct]
-        wrong = [choice for choice in choices if not choice.is_correct]
-        full = [choice for choice in right if choice.credit in (None, 100)]
-        if self.kind == self.Kind.TRUE_FALSE and (len(right) != 1 or len(full) != 1):
-            raise ValidationError(
-                _("A true/false question needs exactly one right choice."),
-                code="one_right_choice",
-            )
-        if self.kind == self.Kind.SINGLE and len(full) != 1:
-            raise ValidationError(
-                _(
-                    "A single-choice question needs exactly one right choice with full"
-                    " credit (100 %); others may earn partial credit."
-                ),
-                code="one_right_choice",
-            )
-        if self.kind in self.CREDITED_KINDS:
-            self._clean_credit(right, wrong, full)
-        if self.kind == self.Kind.TRUE_FALSE and len(choices) != 2:
-            raise ValidationError(
-                _("A true/false question has exactly two choices."),
-                code="true_false_two",
-            )
-        if self.kind == self.Kind.SINGLE and len(choices) < 2:
-            raise ValidationError(
-                _("Give at least two choices."), code="too_few_choices"
-            )
-        if self.kind == self.Kind.MULTIPLE and (len(right) < 2 or not wrong):
-            raise ValidationError(
-                _(
-                    "A multiple-answers question needs at least two right choices and one wrong."
-                ),
-                code="multiple_right_wrong",
-            )
-        if self.kind == self.Kind.SHORT and not right:
-            raise ValidationError(
-                _("A short-answer question needs at least one accepted answer."),
-                code="no_accepted_answer",
-            )
-        if self.kind == self.Kind.NUMERICAL and not any(
-            c.value is not None for c in right
-        ):
-            raise ValidationError(
-                _("A numerical question needs a number as its answer."),
-                code="no_number",
-            )
-        if self.kind == self.Kind.MATCHING and len([c for c in choices if c.text]) < 2:
-            raise ValidationError(
-                _("A matching question needs at least two pairs."), code="too_few_pairs"
-            )
-
-    def _clean_credit(self, right: list, wrong: list, full: list) -> None:
-        for choice in wrong:
-            if choice.credit:
-                raise ValidationError(
-                    _(
-                        "“%(text)s” earns credit but is not marked right: mark it"
-                        " right, or leave its credit empty."
-                    )
-                    % {"text": choice.text},
-                    code="credit_on_wrong",
-                )
-        for choice in right:
-            if choice.credit is not None and not 0 < choice.credit <= 100:
-                raise ValidationError(
-                    _(
-                        "The credit of “%(text)s” must be more than 0 and at most"
-                        " 100 %%."
-                    )
-                    % {"text": choice.text or choice.value},
-                    code="credit_out_of_range",
-                )
-        if right and not full:
-            raise ValidationError(
-                _("At least one accepted answer must earn full credit (100 %)."),
-                code="no_full_credit",
-            )
+        self.rules.check_choices(choices)
 
 
 class Choice(models.Model):
@@ -447,6 +427,29 @@ class AttemptQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(finished_at__isnull=True)
 
+    def start(self, *, learner, quiz: Quiz, rng: random.Random | None = None):
+        """Resume the learner's unfinished attempt, or start a new one in a fresh order."""
+        taken = self.for_learner(learner).filter(quiz=quiz)
+        attempt = taken.unfinished().first()
+        if attempt is not None:
+            return attempt
+        if not quiz.allows_attempt(taken.count()):
+            raise ValidationError(
+                _("You have used all the attempts this quiz allows."),
+                code="no_attempts_left",
+            )
+        questions = list(quiz.questions.published().prefetch_related("choices"))
+        if not questions:
+            raise ValidationError(
+                _("This quiz has no questions yet."), code="empty_quiz"
+            )
+        attempt = Attempt.shuffled(quiz, questions, rng or random.SystemRandom())
+        attempt.learner = learner
+        attempt.save(force_insert=True)
+        # No shared transaction needed: marking read is idempotent, and retried by finishing.
+        Progress.objects.mark_read(learner=learner, section=quiz.section)
+        return attempt
+
 
 class Attempt(models.Model):
     learner = models.ForeignKey(
@@ -494,6 +497,110 @@ class Attempt(models.Model):
     def shows_feedback_now(self) -> bool:
         return self.feedback_mode == Quiz.FeedbackMode.IMMEDIATE
 
+    @classmethod
+    def shuffled(cls, quiz: Quiz, questions: list, rng: random.Random, **fields):
+        """A new (unsaved) attempt at these questions, in a random order of questions
+        and of each question's choices (true/false keeps True before False)."""
+        questions = list(questions)
+        rng.shuffle(questions)
+        choice_order = {}
+        for question in questions:
+            ids = [choice.pk for choice in question.choices.all()]
+            if question.rules.shuffles_choices:
+                rng.shuffle(ids)
+            choice_order[str(question.pk)] = ids
+        return cls(
+            quiz=quiz,
+            question_ids=[question.pk for question in questions],
+            choice_order=choice_order,
+            feedback_mode=quiz.feedback_mode,
+            points_possible=sum(question.points for question in questions),
+            **fields,
+        )
+
+    def result_for(self, earned: Decimal, possible: Decimal) -> dict:
+        """The attempt's result fields for these points: the one score arithmetic."""
+        score = grading.percent(earned, possible)
+        return {
+            "points_earned": earned,
+            "points_possible": possible,
+            "score": score,
+            "passed": score >= self.quiz.pass_mark,
+        }
+
+    def record_answer(self, *, question: Question, submission: grading.Submission):
+        """Save and grade one answer. A checked (locked) answer is never changed."""
+        if self.is_finished:
+            raise ValidationError(_("This attempt is finished."), code="finished")
+        values = {
+            **question.answer_values(submission),
+            "is_checked": self.shows_feedback_now,
+            "answered_at": timezone.now(),
+        }
+        if self.shows_feedback_now:
+            try:
+                # One INSERT commits on its own; inside a caller's transaction it needs
+                # a savepoint so that a conflict does not spoil that transaction.
+                atomic = (
+                    transaction.atomic if connection.in_atomic_block else nullcontext
+                )
+                with atomic():
+                    return Answer.objects.create(
+                        attempt=self, question=question, **values
+                    )
+            except IntegrityError:
+                # Already answered (a second click, another tab): the first answer stands.
+                return Answer.objects.get(attempt=self, question=question)
+        # Deferred feedback: the learner may change the answer until the attempt is
+        # finished (nothing is checked before then). One upsert, not a read and a write.
+        (answer,) = Answer.objects.bulk_create(
+            [Answer(attempt=self, question=question, **values)],
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=list(values),
+        )
+        return answer
+
+    def finish(self) -> bool:
+        """Grade the attempt and count it in Progress, once, in one transaction.
+
+        Returns False if it was already finished.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            # Set when the attempt started; computed here only for attempts made elsewhere.
+            possible = self.points_possible or Decimal(
+                sum(
+                    Question.objects.filter(pk__in=self.question_ids).values_list(
+                        "points", flat=True
+                    )
+                )
+            )
+            # Plain values: Answer instances with .only() each loaded attempt_id in a query.
+            earned = sum(self.answers.values_list("points", flat=True), Decimal(0))
+            result = self.result_for(earned, possible)
+            # The guarded UPDATE is the lock: only one request moves finished_at off NULL.
+            if not Attempt.objects.filter(pk=self.pk, finished_at__isnull=True).update(
+                finished_at=now, **result
+            ):
+                return False
+            self.finished_at = now
+            for name, value in result.items():
+                setattr(self, name, value)
+            Progress.objects.record_attempt(self)
+        return True
+
+
+class AnswerQuerySet(models.QuerySet):
+    def option_picks(self, limit: int) -> dict[int, int]:
+        """How often each option was picked, by choice id, over the latest answers."""
+        picks: dict[int, int] = {}
+        recent = self.order_by("-answered_at").values_list("response", flat=True)
+        for response in recent[:limit]:
+            for choice_id in response.get("choices", ()):
+                picks[choice_id] = picks.get(choice_id, 0) + 1
+        return picks
+
 
 class Answer(models.Model):
     """What one learner answered to one question version in one attempt, and its points."""
@@ -520,6 +627,8 @@ class Answer(models.Model):
     )
     answered_at = models.DateTimeField(default=timezone.now)
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
@@ -543,6 +652,44 @@ class Answer(models.Model):
     @property
     def is_partly_right(self) -> bool:
         return 0 < self.fraction < 1
+
+
+class ProgressQuerySet(models.QuerySet):
+    def mark_read(self, *, learner, section) -> None:
+        """Record that the learner has read the lesson; the first time counts."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        # One upsert (SQLite and PostgreSQL alike) instead of an UPDATE and an INSERT:
+        # a new row gets read_at, an existing one keeps the read_at it already had.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (learner_id, section_id, read_at, attempts_count) "
+                "VALUES (%s, %s, %s, 0) ON CONFLICT (learner_id, section_id) "
+                f"DO UPDATE SET read_at = COALESCE({table}.read_at, excluded.read_at)",
+                [
+                    learner.pk,
+                    section.pk,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                ],
+            )
+
+    def of_takers(self, section):
+        """The progress of every learner who has finished an attempt at the lesson's quiz."""
+        return self.filter(section=section, attempts_count__gt=0)
+
+    def summary(self) -> dict:
+        return self.aggregate(
+            learners=models.Count("pk"),
+            passed=models.Count("pk", filter=models.Q(first_passed_at__isnull=False)),
+            average_best=models.Avg("best_score"),
+        )
+
+    def record_attempt(self, attempt: Attempt) -> None:
+        """Count a finished attempt, the row locked (call inside its transaction)."""
+        progress, _created = self.select_for_update().get_or_create(
+            learner_id=attempt.learner_id, section_id=attempt.quiz.section_id
+        )
+        progress.count_attempt(attempt)
+        progress.save()
 
 
 class Progress(models.Model):
@@ -569,6 +716,8 @@ class Progress(models.Model):
     first_passed_at = models.DateTimeField(_("first passed"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
 
+    objects = ProgressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress")
         verbose_name_plural = _("progress")
@@ -580,6 +729,18 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.section}"
+
+    def count_attempt(self, attempt: Attempt) -> None:
+        """Take a finished attempt into account (in memory; the caller saves)."""
+        self.attempts_count += 1
+        self.last_score = attempt.score
+        self.last_attempt_at = attempt.finished_at
+        if self.best_score is None or attempt.score > self.best_score:
+            self.best_score = attempt.score
+        if attempt.passed and self.first_passed_at is None:
+            self.first_passed_at = attempt.finished_at
+        if self.read_at is None:
+            self.read_at = attempt.started_at
 
     @property
     def is_passed(self) -> bool:
