@@ -89,10 +89,14 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
 
     def with_stats(self):
-        """Each question with how often it was answered and its average credit."""
+        """Each question with how often it was answered, its average credit and its
+        near misses."""
         return self.annotate(
             answer_count=models.Count("answers"),
             average=models.Avg("answers__fraction"),
+            near_miss_count=models.Count(
+                "answers", filter=models.Q(answers__is_near_miss=True)
+            ),
         )
 
     def quote_to_highlight(self, section, question_id: str) -> str | None:
@@ -335,6 +339,11 @@ class Question(models.Model):
     def read_answer(self, data) -> grading.Submission:
         """The learner's answer from posted form data; raises ValidationError."""
         return self.rules.read_answer(self, data)
+
+    @property
+    def checks_spelling(self) -> bool:
+        """Whether a typed answer one slip away from an accepted one is a near miss."""
+        return self.rules.find_near_miss is not None
 
     def near_miss(self, submission: grading.Submission) -> str:
         """The accepted spelling a typed answer missed by one slip, or ""."""

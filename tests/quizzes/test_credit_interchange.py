@@ -80,21 +80,21 @@ def test_gift_credit_survives_import_export_import(teacher_client):
 
     assert "\t=%50%Syria#Right country; which port?\n" in exported
     assert "\t~%50%Latakia#" in exported
-    assert "\t=%50%1822:2#Close: within two years.\n" in exported
+    assert "\t=%50%1822:2#Close\\: within two years.\n" in exported
     second = make_quiz(make_section(slug="second-lesson"))
     assert import_gift(teacher_client, second, exported).status_code == 302
     assert export_gift(teacher_client, second) == exported
-    credits = sorted(
-        (choice.text, choice.value, choice.credit)
+    partial = {
+        (question.title, choice.text or str(choice.value.normalize())): choice.credit
         for question in second.questions.all()
         for choice in question.choices.all()
-        if choice.is_correct
-    )
-    assert [credit for *_, credit in credits if credit is not None] == [
-        Decimal(50),
-        Decimal(50),
-        Decimal(50),
-    ]
+        if choice.credit is not None
+    }
+    assert partial == {
+        ("Port", "Syria"): 50,
+        ("Base", "Latakia"): 50,
+        ("Treaty", "1822"): 50,
+    }
 
 
 def test_aiken_export_still_names_the_fully_right_option(teacher_client):
