@@ -177,7 +177,7 @@ def _with_credit(answer: ParsedAnswer, row: dict, warnings: list) -> dict:
                 "“%(text)s” takes away %(percent)s%% of the points; it is imported as"
                 " wrong, without the penalty."
             )
-            % {"text": row["text"], "percent": f"{-answer.fraction * 100:g}"}
+            % {"text": row["text"], "percent": _number_text(-answer.fraction * 100)}
         )
     return row
 

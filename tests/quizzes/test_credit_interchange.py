@@ -69,7 +69,9 @@ def test_the_preview_no_longer_warns_that_partial_credit_is_imported_as_wrong(
     preview = teacher_client.post(url, {"format": "gift", "content": PARTIAL})
 
     assert preview.status_code == 200
-    assert "imported as wrong" not in preview.content.decode()
+    html = preview.content.decode()
+    assert "imported as wrong" not in html
+    assert html.count("Partly right: 50%") == 3
 
 
 def test_gift_credit_survives_import_export_import(teacher_client):
@@ -105,3 +107,19 @@ def test_aiken_export_still_names_the_fully_right_option(teacher_client):
     aiken = teacher_client.get(url).content.decode()
 
     assert "A) Tartus\nB) Latakia\nC) Baku\nANSWER: A\n" in aiken
+
+
+def test_a_penalty_weight_is_imported_as_wrong_and_the_preview_says_so(
+    teacher_client,
+):
+    quiz = make_quiz()
+    url = reverse("teach:import_file", args=[quiz.pk])
+    text = "::Base::Which port is Russia's naval base in Syria?{=Tartus ~%-50%Baku ~Latakia}"
+
+    preview = teacher_client.post(url, {"format": "gift", "content": text})
+
+    html = preview.content.decode()
+    assert "“Baku” takes away 50% of the points" in html
+    import_gift(teacher_client, quiz, text)
+    baku = quiz.questions.get().choices.get(text="Baku")
+    assert not baku.is_correct and baku.credit is None
