@@ -26,7 +26,7 @@ class Editor:
 
     legend: Promise
     # The row fields shown, of: text, match_text, value, tolerance, is_correct, credit,
-    # feedback.
+    # feedback, misconception (wrong options only).
     fields: tuple[str, ...]
     text_label: Promise = _("Choice text")
     add_label: Promise = _("Add a choice")
@@ -184,7 +184,7 @@ def check_matching(choices: list) -> None:
         )
 
 
-_OPTIONS = ("text", "is_correct", "feedback")
+_OPTIONS = ("text", "is_correct", "feedback", "misconception")
 
 KINDS: dict[str, KindRules] = {
     rules.kind: rules
@@ -198,7 +198,7 @@ KINDS: dict[str, KindRules] = {
             read_answer=answers.read_one_choice,
             editor=Editor(
                 legend=_("Choices"),
-                fields=("text", "is_correct", "credit", "feedback"),
+                fields=("text", "is_correct", "credit", "feedback", "misconception"),
             ),
             picks_options=True,
             has_credit=True,

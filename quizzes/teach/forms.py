@@ -20,7 +20,9 @@ ROW_FIELDS = (
     "tolerance",
     "match_text",
     "credit",
+    "misconception",
 )
+MISCONCEPTION_LIST = "misconception-tags"
 
 
 class ChoiceForm(forms.Form):
@@ -42,6 +44,30 @@ class ChoiceForm(forms.Form):
     )
     match_text = forms.CharField(label=_("Matches"), max_length=1000, required=False)
     credit = CreditField()
+    misconception = forms.CharField(
+        label=_("Misconception"),
+        max_length=120,
+        required=False,
+        # Suggests the tags already used in the course (a <datalist>, no script).
+        widget=forms.TextInput(
+            attrs={"list": MISCONCEPTION_LIST, "autocomplete": "off"}
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["misconception"] = " ".join((data.get("misconception") or "").split())
+        if data.get("is_correct") and data["misconception"]:
+            self.add_error(
+                "misconception",
+                ValidationError(
+                    _(
+                        "A right option holds no misconception: clear it or untick Right."
+                    ),
+                    code="misconception_on_right",
+                ),
+            )
+        return data
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -67,6 +93,8 @@ class BaseChoiceFormSet(forms.BaseFormSet):
             data["text"] = data["text"] or ""
             data["match_text"] = data["match_text"] or ""
             data["feedback"] = data["feedback"] or ""
+            if "misconception" not in self.editor.fields:
+                data["misconception"] = ""
             if self.editor.is_right is not None:
                 data["is_correct"] = self.editor.is_right(data)
             if "credit" not in self.editor.fields:
@@ -120,6 +148,7 @@ def rows_from_question(question: Question) -> list[dict]:
             "tolerance": choice.tolerance,
             "match_text": choice.match_text,
             "credit": choice.credit,
+            "misconception": choice.misconception,
         }
         for choice in question.choices.all()
     ]
@@ -233,4 +262,9 @@ class QuestionEditor:
             "kind": self.kind,
             "editor": self.editor,
             "kinds": Question.Kind.choices,
+            # Lazy: only the whole page lists them, not the htmx rows.
+            "misconception_tags": Choice.objects.misconception_tags(
+                self.section.article_id
+            ),
+            "misconception_list": MISCONCEPTION_LIST,
         }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_load_first_course'),
+        ('quizzes', '0005_tag_first_course_misconceptions'),
     ]
 
     operations = [
