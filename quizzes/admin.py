@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quizzes.forms import QuestionForm
+from quizzes.forms import CreditField, QuestionForm
 from quizzes.interchange import gift, mapping
 from quizzes.models import (
     Answer,
@@ -168,6 +168,7 @@ class ChoiceInline(admin.TabularInline):
         "position",
         "text",
         "is_correct",
+        "credit",
         "match_text",
         "value",
         "tolerance",
@@ -176,6 +177,11 @@ class ChoiceInline(admin.TabularInline):
     ]
     ordering = ["position"]
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "credit":
+            return CreditField(help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # A question that learners have answered keeps its choices: their answers point at them.
     def has_add_permission(self, request, obj=None):
@@ -467,7 +473,15 @@ class ReadOnlyAdminMixin:
 
 class AnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Answer
-    fields = ["question", "response", "fraction", "points", "is_checked", "answered_at"]
+    fields = [
+        "question",
+        "response",
+        "fraction",
+        "points",
+        "is_near_miss",
+        "is_checked",
+        "answered_at",
+    ]
     readonly_fields = fields
     extra = 0
 
@@ -517,6 +531,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "lesson",
         "question",
         "points",
+        "is_near_miss",
         "is_checked",
         "answered_at",
     ]
@@ -524,6 +539,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [
         ("attempt__quiz", QuizListFilter),
         ("attempt__learner", admin.RelatedOnlyFieldListFilter),
+        "is_near_miss",
         "answered_at",
     ]
     search_fields = ["attempt__learner__username", "attempt__learner__email"]

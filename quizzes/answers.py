@@ -6,7 +6,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quizzes.grading import Submission, parse_number
+from quizzes.grading import Submission, is_ambiguous_number, parse_number
 from quizzes.models import Question
 
 MAX_TYPED_LENGTH = 500
@@ -38,6 +38,15 @@ def read_text(question: Question, data) -> Submission:
 def read_number(question: Question, data) -> Submission:
     """A typed number (numerical)."""
     submission = read_text(question, data)
+    if is_ambiguous_number(submission.text):
+        raise ValidationError(
+            _(
+                "“%(text)s” could be read two ways: write it without the comma for a"
+                " whole number, or with a decimal point (such as 3.5)."
+            )
+            % {"text": submission.text},
+            code="ambiguous_number",
+        )
     if not _is_comparable_number(submission.text):
         raise ValidationError(
             _("Enter a number, such as 42 or 3.5."), code="not_a_number"

@@ -1,4 +1,7 @@
-"""The question form, shared by the teacher's editor (Teach) and the admin."""
+"""The question form and the credit field, shared by the teacher's editor (Teach) and
+the admin."""
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,3 +47,27 @@ class QuestionForm(forms.ModelForm):
                 code="not_in_lesson",
             )
         return quote
+
+
+class CreditField(forms.DecimalField):
+    """A right option's credit in percent, 0 to 100; empty means the default (full)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Credit (%)"))
+        kwargs.setdefault(
+            "help_text", _("Empty for full credit; 50 for a partly right answer.")
+        )
+        super().__init__(
+            required=False,
+            min_value=0,
+            max_value=100,
+            max_digits=8,
+            decimal_places=5,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        # "50" or "33.33333", not the column's "50.00000".
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return value

@@ -25,8 +25,8 @@ class Editor:
     """How the teacher's editor shows a kind's choice rows."""
 
     legend: Promise
-    # The row fields shown, of: text, match_text, value, tolerance, is_correct, feedback,
-    # misconception (wrong options only).
+    # The row fields shown, of: text, match_text, value, tolerance, is_correct, credit,
+    # feedback, misconception (wrong options only).
     fields: tuple[str, ...]
     text_label: Promise = _("Choice text")
     add_label: Promise = _("Add a choice")
@@ -61,6 +61,10 @@ class KindRules:
     # Learners type the answer.
     types_answer: bool = False
     shuffles_choices: bool = True
+    # Each right option carries its own credit (GIFT `=%50%`, `~%50%`); else full.
+    has_credit: bool = False
+    # (choices, Submission) -> the accepted spelling missed by one slip, or "".
+    find_near_miss: Callable | None = None
 
     @property
     def input_template(self) -> str:
@@ -75,6 +79,11 @@ def _right(choices: list) -> list:
     return [choice for choice in choices if choice.is_correct]
 
 
+def _full(choices: list) -> list:
+    """Right options earning full credit (an empty credit is full)."""
+    return [c for c in _right(choices) if c.credit is None or c.credit == 100]
+
+
 def _one_right(choices: list) -> None:
     if len(_right(choices)) != 1:
         raise ValidationError(
@@ -83,14 +92,57 @@ def _one_right(choices: list) -> None:
         )
 
 
+def _check_credit(choices: list) -> None:
+    """Credit only on right options, each more than 0 and at most 100 %, and at least
+    one of them full."""
+    for choice in choices:
+        if not choice.is_correct and choice.credit:
+            raise ValidationError(
+                _(
+                    "“%(text)s” earns credit but is not marked right: mark it right,"
+                    " or leave its credit empty."
+                )
+                % {"text": choice.text},
+                code="credit_on_wrong",
+            )
+        if (
+            choice.is_correct
+            and choice.credit is not None
+            and not 0 < choice.credit <= 100
+        ):
+            raise ValidationError(
+                _("The credit of “%(text)s” must be more than 0 and at most 100 %%.")
+                % {"text": choice.text or choice.value},
+                code="credit_out_of_range",
+            )
+    if _right(choices) and not _full(choices):
+        raise ValidationError(
+            _("At least one accepted answer must earn full credit (100 %)."),
+            code="no_full_credit",
+        )
+
+
 def check_single(choices: list) -> None:
-    _one_right(choices)
+    if len(_full(choices)) != 1:
+        raise ValidationError(
+            _(
+                "A single-choice question needs exactly one right choice with full"
+                " credit (100 %); others may earn partial credit."
+            ),
+            code="one_right_choice",
+        )
+    _check_credit(choices)
     if len(choices) < 2:
         raise ValidationError(_("Give at least two choices."), code="too_few_choices")
 
 
 def check_true_false(choices: list) -> None:
     _one_right(choices)
+    if not _full(choices):
+        raise ValidationError(
+            _("The right answer of a true/false question earns full credit."),
+            code="one_right_choice",
+        )
     if len(choices) != 2:
         raise ValidationError(
             _("A true/false question has exactly two choices."), code="true_false_two"
@@ -114,6 +166,7 @@ def check_short(choices: list) -> None:
             _("A short-answer question needs at least one accepted answer."),
             code="no_accepted_answer",
         )
+    _check_credit(choices)
 
 
 def check_numerical(choices: list) -> None:
@@ -121,6 +174,7 @@ def check_numerical(choices: list) -> None:
         raise ValidationError(
             _("A numerical question needs a number as its answer."), code="no_number"
         )
+    _check_credit(choices)
 
 
 def check_matching(choices: list) -> None:
@@ -142,8 +196,12 @@ KINDS: dict[str, KindRules] = {
             grade=grading.grade_single,
             check_choices=check_single,
             read_answer=answers.read_one_choice,
-            editor=Editor(legend=_("Choices"), fields=_OPTIONS),
+            editor=Editor(
+                legend=_("Choices"),
+                fields=("text", "is_correct", "credit", "feedback", "misconception"),
+            ),
             picks_options=True,
+            has_credit=True,
         ),
         KindRules(
             kind=Question.Kind.MULTIPLE,
@@ -177,9 +235,11 @@ KINDS: dict[str, KindRules] = {
             check_choices=check_short,
             read_answer=answers.read_text,
             types_answer=True,
+            has_credit=True,
+            find_near_miss=grading.near_miss,
             editor=Editor(
                 legend=_("Accepted answers"),
-                fields=("text",),
+                fields=("text", "credit"),
                 text_label=_("Accepted answer"),
                 add_label=_("Add an accepted answer"),
                 blank_rows=1,
@@ -194,9 +254,10 @@ KINDS: dict[str, KindRules] = {
             check_choices=check_numerical,
             read_answer=answers.read_number,
             types_answer=True,
+            has_credit=True,
             editor=Editor(
                 legend=_("Answers (a number and a tolerance)"),
-                fields=("value", "tolerance", "feedback"),
+                fields=("value", "tolerance", "credit", "feedback"),
                 is_right=lambda row: row["value"] is not None,
             ),
         ),

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.db import models
 
-from quizzes import mastery
+from quizzes import grading, mastery
 from quizzes.models import Answer, Attempt, Choice, Mastery, Progress, Question
 from relations.models import Article, Section
 
@@ -241,6 +241,13 @@ class QuestionItem:
     @property
     def accepted(self) -> list[Choice]:
         return [choice for choice in self.choices if choice.is_correct]
+
+    @property
+    def near_miss(self) -> str:
+        """The spelling a near miss missed; empty until feedback may be shown."""
+        if not (self.show_feedback and self.answer and self.answer.is_near_miss):
+            return ""
+        return grading.near_miss(self.choices, self.answer.submission)
 
     @property
     def fraction(self) -> Decimal:

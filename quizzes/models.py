@@ -133,10 +133,14 @@ class QuestionQuerySet(models.QuerySet):
         return published.answered_by(user)
 
     def with_stats(self):
-        """Each question with how often it was answered and its average credit."""
+        """Each question with how often it was answered, its average credit and its
+        near misses."""
         return self.annotate(
             answer_count=models.Count("answers"),
             average=models.Avg("answers__fraction"),
+            near_miss_count=models.Count(
+                "answers", filter=models.Q(answers__is_near_miss=True)
+            ),
         )
 
     def quote_to_highlight(self, section, question_id: int, user) -> str | None:
@@ -439,6 +443,11 @@ class Question(models.Model):
         return self.rules.picks_options
 
     @property
+    def has_credit(self) -> bool:
+        """Whether each right option carries its own credit (GIFT `=%50%`, `~%50%`)."""
+        return self.rules.has_credit
+
+    @property
     def is_typed_kind(self) -> bool:
         return self.rules.types_answer
 
@@ -447,17 +456,29 @@ class Question(models.Model):
         return self.rules.grade(self.choices.all(), submission)
 
     def answer_values(self, submission: grading.Submission) -> dict:
-        """What an Answer stores for this submission: the response, fraction, points."""
+        """What an Answer stores for this submission: the response, fraction, points,
+        and whether it was a near miss."""
         fraction = self.grade(submission)
         return {
             "response": submission.as_json(),
             "fraction": fraction,
             "points": fraction * self.points,
+            "is_near_miss": bool(self.near_miss(submission)),
         }
 
     def read_answer(self, data) -> grading.Submission:
         """The learner's answer from posted form data; raises ValidationError."""
         return self.rules.read_answer(self, data)
+
+    @property
+    def checks_spelling(self) -> bool:
+        """Whether a typed answer one slip away from an accepted one is a near miss."""
+        return self.rules.find_near_miss is not None
+
+    def near_miss(self, submission: grading.Submission) -> str:
+        """The accepted spelling a typed answer missed by one slip, or ""."""
+        find = self.rules.find_near_miss
+        return find(self.choices.all(), submission) if find else ""
 
     def quote_in_lesson(self) -> bool:
         return bool(self.source_quote.strip()) and contains_quote(
@@ -524,6 +545,19 @@ class Choice(models.Model):
         _("tolerance"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     match_text = models.CharField(_("matches"), max_length=1000, blank=True)
+    credit = models.DecimalField(
+        _("credit (%)"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Single choice, short and numerical answers: the share of the points a"
+            " right option earns, e.g. 50 for a partly right one. Empty: 100 when"
+            " right, nothing when wrong."
+        ),
+    )
     misconception = models.CharField(
         _("misconception"),
         max_length=120,
@@ -546,6 +580,11 @@ class Choice(models.Model):
             models.UniqueConstraint(
                 fields=["question", "position"], name="choice_unique_position"
             ),
+            models.CheckConstraint(
+                condition=models.Q(credit__isnull=True)
+                | models.Q(credit__gte=0, credit__lte=100),
+                name="choice_credit_0_to_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -557,6 +596,15 @@ class Choice(models.Model):
             self.pk = new_choice_id()
             kwargs.setdefault("force_insert", True)
         super().save(*args, **kwargs)
+
+    @property
+    def is_partly_right(self) -> bool:
+        return self.is_correct and self.credit is not None and self.credit < 100
+
+    @property
+    def credit_percent(self) -> Decimal:
+        """The share of the points this option earns, in percent, as grading counts it."""
+        return grading.credit(self) * 100
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -782,6 +830,14 @@ class Answer(models.Model):
     points = models.DecimalField(max_digits=9, decimal_places=3, default=0)
     is_checked = models.BooleanField(
         default=False, help_text=_("Feedback was shown, so the answer is locked.")
+    )
+    is_near_miss = models.BooleanField(
+        _("near miss"),
+        default=False,
+        help_text=_(
+            "Typed one slip away from an accepted answer: no points, and told to"
+            " check the spelling."
+        ),
     )
     answered_at = models.DateTimeField(default=timezone.now)
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from quizzes import quality
+from quizzes.grading import credit
 from quizzes.interchange.gift import ALLOWED_FRACTIONS
 from quizzes.interchange.parsed import (
     ParsedAnswer,
@@ -236,18 +237,23 @@ def _row(answer: ParsedAnswer) -> dict:
     }
 
 
-def _right_or_warn(answer: ParsedAnswer, row: dict, warnings: list) -> dict:
-    row["is_correct"] = answer.fraction == ONE
-    if 0 < answer.fraction < 1:
+def _with_credit(answer: ParsedAnswer, row: dict, warnings: list) -> dict:
+    """A weight of 100 % is right, between 0 and 100 % right with that credit, 0 % wrong."""
+    row["is_correct"] = answer.fraction > 0
+    row["credit"] = answer.fraction * 100 if 0 < answer.fraction < 1 else None
+    if answer.fraction < 0:
         warnings.append(
-            _("“%(text)s” gives %(percent)s%% partial credit; it is imported as wrong.")
-            % {"text": row["text"], "percent": f"{answer.fraction * 100:g}"}
+            _(
+                "“%(text)s” takes away %(percent)s%% of the points; it is imported as"
+                " wrong, without the penalty."
+            )
+            % {"text": row["text"], "percent": _number_text(-answer.fraction * 100)}
         )
     return row
 
 
 def import_single(question: ParsedQuestion, fields: dict, warnings: list) -> list:
-    return [_right_or_warn(a, _row(a), warnings) for a in question.answers]
+    return [_with_credit(a, _row(a), warnings) for a in question.answers]
 
 
 def import_multiple(question: ParsedQuestion, fields: dict, warnings: list) -> list:
@@ -268,14 +274,14 @@ def import_matching(question: ParsedQuestion, fields: dict, warnings: list) -> l
 
 def import_short(question: ParsedQuestion, fields: dict, warnings: list) -> list:
     answers = _typed_answers(question, fields)
-    rows = [_right_or_warn(a, _row(a), warnings) for a in answers]
+    rows = [_with_credit(a, _row(a), warnings) for a in answers]
     return [row for row in rows if row["is_correct"]]
 
 
 def import_numerical(question: ParsedQuestion, fields: dict, warnings: list) -> list:
     rows = []
     for answer in _typed_answers(question, fields):
-        row = _right_or_warn(answer, _row(answer), warnings)
+        row = _with_credit(answer, _row(answer), warnings)
         try:
             row["value"] = Decimal(answer.text)
         except InvalidOperation:
@@ -350,8 +356,7 @@ def export_true_false(question: Question, choices: list, parsed: ParsedQuestion)
 
 def export_single(question: Question, choices: list, parsed: ParsedQuestion):
     parsed.answers = [
-        ParsedAnswer(c.text, ONE if c.is_correct else Decimal(0), _tagged_feedback(c))
-        for c in choices
+        ParsedAnswer(c.text, credit(c), _tagged_feedback(c)) for c in choices
     ]
 
 
@@ -390,7 +395,7 @@ def export_numerical(question: Question, choices: list, parsed: ParsedQuestion):
     parsed.answers = [
         ParsedAnswer(
             _number_text(c.value),
-            ONE if c.is_correct else Decimal(0),
+            credit(c),
             c.feedback,
             tolerance=(c.tolerance or Decimal(0)).normalize(),
         )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from quizzes import quality, services
-from quizzes.forms import QuestionForm
+from quizzes.forms import CreditField, QuestionForm
 from quizzes.interchange import FORMATS
 from quizzes.kinds import KINDS
 from quizzes.models import Choice, Question
@@ -21,6 +21,7 @@ ROW_FIELDS = (
     "value",
     "tolerance",
     "match_text",
+    "credit",
     "misconception",
 )
 MISCONCEPTION_LIST = "misconception-tags"
@@ -44,6 +45,7 @@ class ChoiceForm(forms.Form):
         min_value=0,
     )
     match_text = forms.CharField(label=_("Matches"), max_length=1000, required=False)
+    credit = CreditField()
     misconception = forms.CharField(
         label=_("Misconception"),
         max_length=120,
@@ -97,6 +99,8 @@ class BaseChoiceFormSet(forms.BaseFormSet):
                 data["misconception"] = ""
             if self.editor.is_right is not None:
                 data["is_correct"] = self.editor.is_right(data)
+            if "credit" not in self.editor.fields:
+                data["credit"] = None
             rows.append(data)
         return rows
 
@@ -145,6 +149,7 @@ def rows_from_question(question: Question) -> list[dict]:
             "value": choice.value,
             "tolerance": choice.tolerance,
             "match_text": choice.match_text,
+            "credit": choice.credit,
             "misconception": choice.misconception,
         }
         for choice in question.choices.all()
