@@ -1,0 +1,246 @@
+"""python -m mutation [NAME ...]: run mutmut on each target and write MUTATION.md.
+
+Each target runs in its own scratch copy of the project (.mutation/NAME/), so the work
+tree is never touched and the targets can have different test selections. mutmut
+(3.x) mutates only the target's file, runs only the selected tests that cover each
+mutated function, and keeps its results in the copy; this script reads them back and
+writes the report. Survivors that no test can kill are explained in
+``mutation/equivalent.py``; any other survivor is listed as "to kill".
+"""
+
+import argparse
+import datetime
+import importlib.metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mutation import TARGETS, Target
+from mutation.equivalent import EQUIVALENT
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".mutation"
+REPORT = ROOT / "MUTATION.md"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+# What the tests need besides the packages: templates, static files, course content.
+ALSO_COPY = ["templates", "static", "content", "manage.py", "tests"]
+
+
+@dataclass
+class Outcome:
+    target: Target
+    statuses: dict[str, str] = field(default_factory=dict)  # mutant name -> status
+    diffs: dict[str, str] = field(default_factory=dict)  # survivor -> its diff
+    seconds: float = 0.0
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for status in self.statuses.values() if status in statuses)
+
+    @property
+    def total(self) -> int:
+        # "no tests" mutants count as survivors: nothing would notice them.
+        return self.count("killed", "survived", "no tests", "timeout", "suspicious")
+
+    @property
+    def killed(self) -> int:
+        return self.count("killed", "timeout")
+
+    @property
+    def survivors(self) -> list[str]:
+        return [
+            name
+            for name, status in self.statuses.items()
+            if status in {"survived", "no tests", "suspicious"}
+        ]
+
+    @property
+    def percentage(self) -> float:
+        return 100.0 * self.killed / self.total if self.total else 100.0
+
+
+def say(message: str) -> None:
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def project_files() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+def prepare(target: Target) -> Path:
+    """A fresh copy of the project with mutmut configured for this target."""
+    work = SCRATCH / target.name
+    shutil.rmtree(work, ignore_errors=True)
+    for name in project_files():
+        destination = work / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, destination)
+    package = target.module.split("/")[0]
+    config = [
+        "",
+        "[tool.mutmut]",
+        f"source_paths = {sorted({package, 'quizzes', 'relations'})!r}",
+        f"only_mutate = [{target.module!r}]",
+        f"also_copy = {ALSO_COPY!r}",
+        'pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:xdist", "-q"]',
+        f"pytest_add_cli_args_test_selection = {list(target.tests)!r}",
+        "",
+    ]
+    with (work / "pyproject.toml").open("a") as pyproject:
+        pyproject.write("\n".join(config).replace("'", '"'))
+    return work
+
+
+def mutmut(work: Path, *args: str, check: bool = True) -> str:
+    env = {**os.environ, "DJANGO_DEBUG": "1"}
+    env.pop("DATABASE_URL", None)  # SQLite in memory: the fastest test database
+    result = subprocess.run(
+        [str(MUTMUT), *args],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check and result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"mutmut {' '.join(args)} failed in {work}")
+    return result.stdout
+
+
+def run(target: Target, max_children: int) -> Outcome:
+    work = prepare(target)
+    started = datetime.datetime.now()
+    say(f"== {target.name}: mutating {target.module}")
+    mutmut(work, "run", "--max-children", str(max_children))
+    outcome = Outcome(target=target)
+    outcome.seconds = (datetime.datetime.now() - started).total_seconds()
+    for line in mutmut(work, "results", "--all", "true").splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            outcome.statuses[name] = status
+    for name in outcome.survivors:
+        outcome.diffs[name] = mutmut(work, "show", name, check=False)
+    say(
+        f"   {outcome.killed}/{outcome.total} killed ({outcome.percentage:.1f}%), "
+        f"{len(outcome.survivors)} survived, {outcome.seconds:.0f} s"
+    )
+    return outcome
+
+
+def mutated_lines(diff: str) -> str:
+    """The mutant's own lines (the + side of its diff), the key for an explanation."""
+    lines = [
+        line[1:].strip()
+        for line in diff.splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+    return "\n".join(lines)
+
+
+def function_of(name: str) -> str:
+    """quizzes.grading.x_grade_short__mutmut_3 -> grade_short (methods: Class.method)."""
+    last = name.rsplit(".", 1)[-1]
+    last = re.sub(r"__mutmut_\d+$", "", last)
+    last = re.sub(r"^x_", "", last)
+    return last.replace("ǁ", ".").strip(".")
+
+
+def explanation(outcome: Outcome, name: str) -> str | None:
+    key = (outcome.target.module, function_of(name), mutated_lines(outcome.diffs[name]))
+    return EQUIVALENT.get(key)
+
+
+def commit() -> str:
+    described = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return described or "unknown"
+
+
+def write_report(outcomes: list[Outcome]) -> None:
+    version = importlib.metadata.version("mutmut")
+    lines = [
+        "# Mutation testing",
+        "",
+        f"Run by `make mutate` (mutmut {version}) on {datetime.date.today():%Y-%m-%d}, "
+        f"commit `{commit()}`. Each module's mutants run against the tests listed for it "
+        "in `mutation/__init__.py` (mutmut runs, per mutant, only those of them that "
+        "call the mutated function). A survivor is either killed by a new test or "
+        "explained as equivalent (`mutation/equivalent.py`): a change of code that no "
+        "learner, teacher or caller could notice.",
+        "",
+        "| module | mutants | killed | survived | killed % | goal | equivalent | unexplained | time |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    details = []
+    for outcome in outcomes:
+        explained = {
+            name: explanation(outcome, name)
+            for name in outcome.survivors
+            if explanation(outcome, name)
+        }
+        unexplained = [name for name in outcome.survivors if name not in explained]
+        met = "met" if outcome.percentage >= outcome.target.goal else "NOT met"
+        lines.append(
+            f"| `{outcome.target.module}` | {outcome.total} | {outcome.killed} | "
+            f"{len(outcome.survivors)} | {outcome.percentage:.1f} | "
+            f"{outcome.target.goal} ({met}) | {len(explained)} | {len(unexplained)} | "
+            f"{outcome.seconds / 60:.1f} min |"
+        )
+        details += ["", f"## `{outcome.target.module}`", ""]
+        details.append(
+            "Tests: " + ", ".join(f"`{test}`" for test in outcome.target.tests) + "."
+        )
+        if not outcome.survivors:
+            details += ["", "Every mutant was killed."]
+        for name in outcome.survivors:
+            reason = explained.get(name, "**Unexplained: to kill.**")
+            diff = "\n".join(
+                line
+                for line in outcome.diffs[name].splitlines()
+                if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+            )
+            details += [
+                "",
+                f"- `{name}` ({outcome.statuses[name]}): {reason}",
+                "",
+                "  ```diff",
+                *(f"  {line}" for line in diff.splitlines()),
+                "  ```",
+            ]
+    REPORT.write_text("\n".join([*lines, *details, ""]))
+    say(f"Wrote {REPORT.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="targets to run (default: all)")
+    parser.add_argument("--max-children", type=int, default=2)
+    args = parser.parse_args()
+    unknown = set(args.names) - {target.name for target in TARGETS}
+    if unknown:
+        parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
+    targets = [t for t in TARGETS if not args.names or t.name in args.names]
+    outcomes = [run(target, args.max_children) for target in targets]
+    write_report(outcomes)
+    missed = [o.target.name for o in outcomes if o.percentage < o.target.goal]
+    if missed:
+        raise SystemExit(f"Below the goal: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()

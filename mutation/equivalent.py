@@ -1,0 +1,9 @@
+"""Surviving mutants that no test can kill, and why.
+
+Key: (module path, function, the mutant's changed line(s) as `mutmut show` prints them
+after "+", stripped). Keyed by content, not by mutant number, so an entry survives
+renumbering; an entry that no longer matches simply stops applying, and its survivor
+shows up as unexplained in MUTATION.md.
+"""
+
+EQUIVALENT: dict[tuple[str, str, str], str] = {}
