@@ -10,6 +10,9 @@ from quizzes.models import Answer, Attempt, Choice, Progress, Question
 from relations.models import Article, Section
 
 
+POINT = Decimal("0.001")
+
+
 @dataclass
 class LessonState:
     section: Section
@@ -171,7 +174,8 @@ class QuestionItem:
 
     @property
     def points(self) -> Decimal:
-        return self.answer.points if self.answer else Decimal(0)
+        # As stored (three places): a fresh answer's 1/3 × 3 points would show as "1.00".
+        return self.answer.points.quantize(POINT) if self.answer else Decimal(0)
 
     @property
     def result(self) -> str:

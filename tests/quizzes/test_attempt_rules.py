@@ -55,6 +55,29 @@ def test_partly_right_shows_the_points_earned_of_the_points_possible(
     assert "Your score: 50%" in page(results)
 
 
+def test_partly_right_shows_fractions_of_a_point(student_client, student):
+    quiz = make_quiz()
+    question = make_question(
+        quiz,
+        "multiple",
+        points=3,
+        choices=[
+            ("Coal", True, ""),
+            ("Grain", True, ""),
+            ("Timber", True, ""),
+            ("Oil", False, ""),
+        ],
+    )
+    attempt = start_attempt(learner=student, quiz=quiz)
+    coal = question.choices.get(text="Coal")
+    response = student_client.post(
+        reverse("quizzes:check_answer", args=[attempt.pk, question.pk]),
+        {"choice": [coal.pk]},
+        headers={"HX-Request": "true"},
+    )
+    assert "Partly right: 1 of 3 points." in page(response)
+
+
 def test_starting_a_quiz_without_published_questions_is_refused(
     student_client, student
 ):
