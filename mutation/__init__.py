@@ -31,6 +31,7 @@ TARGETS = (
             "tests/quizzes/test_gating.py",
             "tests/quizzes/test_teach.py",
             "tests/quizzes/test_teach_actions.py",
+            "tests/quizzes/test_question_bank.py",
         ),
         goal=90,
     ),

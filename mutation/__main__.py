@@ -123,18 +123,30 @@ def run(target: Target, max_children: int) -> Outcome:
     started = datetime.datetime.now()
     say(f"== {target.name}: mutating {target.module}")
     mutmut(work, "run", "--max-children", str(max_children))
+    seconds = (datetime.datetime.now() - started).total_seconds()
+    (work / "seconds").write_text(f"{seconds:.0f}\n")
+    outcome = collect(target)
+    say(
+        f"   {outcome.killed}/{outcome.total} killed ({outcome.percentage:.1f}%), "
+        f"{len(outcome.survivors)} survived, {outcome.seconds:.0f} s"
+    )
+    return outcome
+
+
+def collect(target: Target) -> Outcome | None:
+    """The results of the target's last run, read back from its scratch copy."""
+    work = SCRATCH / target.name
+    if not (work / "mutants").is_dir():
+        return None
     outcome = Outcome(target=target)
-    outcome.seconds = (datetime.datetime.now() - started).total_seconds()
+    if (work / "seconds").is_file():
+        outcome.seconds = float((work / "seconds").read_text())
     for line in mutmut(work, "results", "--all", "true").splitlines():
         name, _, status = line.strip().rpartition(": ")
         if name:
             outcome.statuses[name] = status
     for name in outcome.survivors:
         outcome.diffs[name] = mutmut(work, "show", name, check=False)
-    say(
-        f"   {outcome.killed}/{outcome.total} killed ({outcome.percentage:.1f}%), "
-        f"{len(outcome.survivors)} survived, {outcome.seconds:.0f} s"
-    )
     return outcome
 
 
@@ -230,12 +242,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="targets to run (default: all)")
     parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="run nothing: write MUTATION.md from the last run of each target",
+    )
     args = parser.parse_args()
     unknown = set(args.names) - {target.name for target in TARGETS}
     if unknown:
         parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
-    targets = [t for t in TARGETS if not args.names or t.name in args.names]
-    outcomes = [run(target, args.max_children) for target in targets]
+    chosen = [t for t in TARGETS if not args.names or t.name in args.names]
+    fresh = (
+        {} if args.report_only else {t.name: run(t, args.max_children) for t in chosen}
+    )
+    # The report covers every target run so far; those not run now keep their last run.
+    outcomes = [fresh.get(t.name) or collect(t) for t in TARGETS]
+    outcomes = [outcome for outcome in outcomes if outcome is not None]
     write_report(outcomes)
     missed = [o.target.name for o in outcomes if o.percentage < o.target.goal]
     if missed:
