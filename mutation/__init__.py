@@ -38,7 +38,7 @@ TARGETS = (
     Target(
         name="gift",
         module="quizzes/gift.py",
-        tests=("tests/quizzes/test_gift.py",),
+        tests=("tests/quizzes/test_gift.py", "tests/quizzes/test_gift_errors.py"),
         goal=80,
     ),
     Target(
