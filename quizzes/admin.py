@@ -16,9 +16,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quizzes import bank, gift, services
+from quizzes.forms import QuestionForm
+from quizzes.interchange import gift, mapping
 from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
-from quizzes.teach_forms import QuestionForm
+from quizzes.roles import TEACHERS_GROUP
 from relations.admin import (
     AdvisedDeleteInlineFormSet,
     PositionedInlineFormSet,
@@ -26,7 +27,6 @@ from relations.admin import (
     PublishActionsMixin,
     SectionAdmin,
 )
-from relations.context_processors import TEACHERS_GROUP
 from relations.models import Section
 
 
@@ -408,9 +408,9 @@ class QuestionAdmin(ProtectedDeleteMixin, admin.ModelAdmin):
         for question in questions:
             if question.quiz_id != quiz_id:
                 # A category per lesson, as the teacher's export writes it: imports land there.
-                parsed.append(bank.category_switch(question.quiz.section))
+                parsed.append(mapping.category_switch(question.quiz.section))
                 quiz_id = question.quiz_id
-            parsed.append(bank.to_parsed(question))
+            parsed.append(mapping.to_parsed(question))
         response = HttpResponse(
             gift.export_gift(parsed), content_type="text/plain; charset=utf-8"
         )
@@ -421,7 +421,7 @@ class QuestionAdmin(ProtectedDeleteMixin, admin.ModelAdmin):
         changed = 0
         for question in queryset.current().select_related("quiz__section"):
             try:
-                services.set_status(question=question, status=status)
+                question.set_status(status)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
             else:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+HUNDRED = Decimal(100)
 _TRAILING_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
 _SPACES = re.compile(r"\s+")
 
@@ -96,3 +97,10 @@ def grade_matching(choices: Iterable, submission: Submission) -> Decimal:
         return ZERO
     right = sum(1 for row in rows if submission.matches.get(row.pk) == row.match_text)
     return Decimal(right) / Decimal(len(rows))
+
+
+def percent(earned: Decimal, possible: Decimal) -> Decimal:
+    """A score in percent, to two places; nothing possible scores zero."""
+    if not possible:
+        return ZERO
+    return (earned / possible * HUNDRED).quantize(Decimal("0.01"))

@@ -56,6 +56,11 @@ class CourseOutline:
             None,
         )
 
+    def find(self, section_slug: str) -> LessonState | None:
+        return next(
+            (les for les in self.lessons if les.section.slug == section_slug), None
+        )
+
     def lesson(self, section: Section) -> LessonState:
         return next(
             lesson for lesson in self.lessons if lesson.section.pk == section.pk
@@ -104,6 +109,43 @@ def course_outline(
             blocked = True
         lessons.append(lesson)
     return CourseOutline(article=article, lessons=lessons)
+
+
+def article_outline(article_slug: str, user) -> CourseOutline | None:
+    """The published article's outline, its lessons fetched with it in one query."""
+    sections = list(
+        Section.objects.published()
+        .filter(article__slug=article_slug)
+        .select_related("article", "quiz")
+        .order_by("position")
+    )
+    if not sections:
+        return None
+    return course_outline(sections[0].article, user, sections=sections)
+
+
+def progress_outlines(user) -> list[CourseOutline]:
+    """Every published course's outline with the learner's progress and finished
+    attempts per lesson ("My progress"): four queries, whatever the number of courses."""
+    articles = list(
+        Article.objects.published().prefetch_related("sections__quiz").order_by("title")
+    )
+    attempts = Attempt.objects.for_learner(user).finished().order_by("started_at")
+    by_section: dict[int, list[Attempt]] = {}
+    for attempt in attempts.select_related("quiz"):
+        by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
+    progress = {row.section_id: row for row in Progress.objects.filter(learner=user)}
+    outlines = []
+    for article in articles:
+        sections = sorted(
+            (s for s in article.sections.all() if s.is_published),
+            key=lambda s: s.position,
+        )
+        outline = course_outline(article, user, sections=sections, progress=progress)
+        for lesson_state in outline.lessons:
+            lesson_state.attempts = by_section.get(lesson_state.section.pk, [])
+        outlines.append(outline)
+    return outlines
 
 
 @dataclass

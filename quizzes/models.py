@@ -1,9 +1,11 @@
+import random
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,10 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return str(_("Quiz: %(lesson)s") % {"lesson": self.section.title})
 
+    def allows_attempt(self, taken: int) -> bool:
+        """Whether a learner who has taken `taken` attempts may start another."""
+        return self.max_attempts is None or taken < self.max_attempts
+
 
 class QuestionQuerySet(models.QuerySet):
     def current(self):
@@ -81,6 +87,23 @@ class QuestionQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(is_current=True, status=Question.Status.PUBLISHED)
+
+    def with_stats(self):
+        """Each question with how often it was answered and its average credit."""
+        return self.annotate(
+            answer_count=models.Count("answers"),
+            average=models.Avg("answers__fraction"),
+        )
+
+    def quote_to_highlight(self, section, question_id: str) -> str | None:
+        """The source quote of the lesson's question named in a ?highlight= parameter."""
+        if not question_id.isdigit():
+            return None
+        return (
+            self.filter(pk=int(question_id), quiz__section=section)
+            .values_list("source_quote", flat=True)
+            .first()
+        )
 
     def refresh_review_flags(self) -> int:
         """Flag the questions whose source quote is missing from their lesson; unflag the rest."""
@@ -247,30 +270,64 @@ class Question(models.Model):
         self.status = self.Status.ARCHIVED
         self.save(update_fields=["status", "needs_review", "updated_at"])
 
+    def set_status(self, status: str) -> None:
+        """Publish, archive or return to draft; raises ValidationError when it can't."""
+        if status == self.Status.PUBLISHED:
+            self.publish()
+        elif status == self.Status.ARCHIVED:
+            self.archive()
+        else:
+            self.status = self.Status.DRAFT
+            self.save(update_fields=["status", "needs_review", "updated_at"])
+
+    def delete_unanswered(self) -> None:
+        """Drafts nobody answered can go; anything else is archived instead."""
+        if self.has_answers():
+            raise ValidationError(
+                _(
+                    "Learners have answered this question; archive it instead of deleting it."
+                ),
+                code="answered",
+            )
+        self.delete()
+
     @property
     def prompt_inline_html(self) -> str:
         """The prompt as phrasing content, fit for a <legend>."""
         return inline_html(self.prompt_html)
 
     @property
+    def rules(self):
+        """This kind's entry in the table of kinds (`quizzes.kinds`)."""
+        # Imported here: the table is keyed by Question.Kind, so it imports this module.
+        from quizzes.kinds import KINDS
+
+        return KINDS[self.kind]
+
+    @property
     def is_choice_kind(self) -> bool:
-        return self.kind in {self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.TRUE_FALSE}
+        return self.rules.picks_options
 
     @property
     def is_typed_kind(self) -> bool:
-        return self.kind in {self.Kind.SHORT, self.Kind.NUMERICAL}
+        return self.rules.types_answer
 
     def grade(self, submission: grading.Submission) -> Decimal:
         """The fraction of this question's points that the submission earns (0 to 1)."""
-        rule = {
-            self.Kind.SINGLE: grading.grade_single,
-            self.Kind.TRUE_FALSE: grading.grade_single,
-            self.Kind.MULTIPLE: grading.grade_multiple,
-            self.Kind.SHORT: grading.grade_short,
-            self.Kind.NUMERICAL: grading.grade_numerical,
-            self.Kind.MATCHING: grading.grade_matching,
-        }[self.kind]
-        return rule(self.choices.all(), submission)
+        return self.rules.grade(self.choices.all(), submission)
+
+    def answer_values(self, submission: grading.Submission) -> dict:
+        """What an Answer stores for this submission: the response, fraction, points."""
+        fraction = self.grade(submission)
+        return {
+            "response": submission.as_json(),
+            "fraction": fraction,
+            "points": fraction * self.points,
+        }
+
+    def read_answer(self, data) -> grading.Submission:
+        """The learner's answer from posted form data; raises ValidationError."""
+        return self.rules.read_answer(self, data)
 
     def quote_in_lesson(self) -> bool:
         return bool(self.source_quote.strip()) and contains_quote(
@@ -283,47 +340,7 @@ class Question(models.Model):
 
     def clean_choices(self, choices: list) -> None:
         """The rules a question's choices must follow, for every editor."""
-        right = [choice for choice in choices if choice.is_correct]
-        wrong = [choice for choice in choices if not choice.is_correct]
-        if self.kind in {self.Kind.SINGLE, self.Kind.TRUE_FALSE} and len(right) != 1:
-            raise ValidationError(
-                _(
-                    "A single-choice or true/false question needs exactly one right choice."
-                ),
-                code="one_right_choice",
-            )
-        if self.kind == self.Kind.TRUE_FALSE and len(choices) != 2:
-            raise ValidationError(
-                _("A true/false question has exactly two choices."),
-                code="true_false_two",
-            )
-        if self.kind == self.Kind.SINGLE and len(choices) < 2:
-            raise ValidationError(
-                _("Give at least two choices."), code="too_few_choices"
-            )
-        if self.kind == self.Kind.MULTIPLE and (len(right) < 2 or not wrong):
-            raise ValidationError(
-                _(
-                    "A multiple-answers question needs at least two right choices and one wrong."
-                ),
-                code="multiple_right_wrong",
-            )
-        if self.kind == self.Kind.SHORT and not right:
-            raise ValidationError(
-                _("A short-answer question needs at least one accepted answer."),
-                code="no_accepted_answer",
-            )
-        if self.kind == self.Kind.NUMERICAL and not any(
-            c.value is not None for c in right
-        ):
-            raise ValidationError(
-                _("A numerical question needs a number as its answer."),
-                code="no_number",
-            )
-        if self.kind == self.Kind.MATCHING and len([c for c in choices if c.text]) < 2:
-            raise ValidationError(
-                _("A matching question needs at least two pairs."), code="too_few_pairs"
-            )
+        self.rules.check_choices(choices)
 
 
 class Choice(models.Model):
@@ -370,6 +387,29 @@ class AttemptQuerySet(models.QuerySet):
 
     def unfinished(self):
         return self.filter(finished_at__isnull=True)
+
+    def start(self, *, learner, quiz: Quiz, rng: random.Random | None = None):
+        """Resume the learner's unfinished attempt, or start a new one in a fresh order."""
+        taken = self.for_learner(learner).filter(quiz=quiz)
+        attempt = taken.unfinished().first()
+        if attempt is not None:
+            return attempt
+        if not quiz.allows_attempt(taken.count()):
+            raise ValidationError(
+                _("You have used all the attempts this quiz allows."),
+                code="no_attempts_left",
+            )
+        questions = list(quiz.questions.published().prefetch_related("choices"))
+        if not questions:
+            raise ValidationError(
+                _("This quiz has no questions yet."), code="empty_quiz"
+            )
+        attempt = Attempt.shuffled(quiz, questions, rng or random.SystemRandom())
+        attempt.learner = learner
+        attempt.save(force_insert=True)
+        # No shared transaction needed: marking read is idempotent, and retried by finishing.
+        Progress.objects.mark_read(learner=learner, section=quiz.section)
+        return attempt
 
 
 class Attempt(models.Model):
@@ -418,6 +458,110 @@ class Attempt(models.Model):
     def shows_feedback_now(self) -> bool:
         return self.feedback_mode == Quiz.FeedbackMode.IMMEDIATE
 
+    @classmethod
+    def shuffled(cls, quiz: Quiz, questions: list, rng: random.Random, **fields):
+        """A new (unsaved) attempt at these questions, in a random order of questions
+        and of each question's choices (true/false keeps True before False)."""
+        questions = list(questions)
+        rng.shuffle(questions)
+        choice_order = {}
+        for question in questions:
+            ids = [choice.pk for choice in question.choices.all()]
+            if question.rules.shuffles_choices:
+                rng.shuffle(ids)
+            choice_order[str(question.pk)] = ids
+        return cls(
+            quiz=quiz,
+            question_ids=[question.pk for question in questions],
+            choice_order=choice_order,
+            feedback_mode=quiz.feedback_mode,
+            points_possible=sum(question.points for question in questions),
+            **fields,
+        )
+
+    def result_for(self, earned: Decimal, possible: Decimal) -> dict:
+        """The attempt's result fields for these points: the one score arithmetic."""
+        score = grading.percent(earned, possible)
+        return {
+            "points_earned": earned,
+            "points_possible": possible,
+            "score": score,
+            "passed": score >= self.quiz.pass_mark,
+        }
+
+    def record_answer(self, *, question: Question, submission: grading.Submission):
+        """Save and grade one answer. A checked (locked) answer is never changed."""
+        if self.is_finished:
+            raise ValidationError(_("This attempt is finished."), code="finished")
+        values = {
+            **question.answer_values(submission),
+            "is_checked": self.shows_feedback_now,
+            "answered_at": timezone.now(),
+        }
+        if self.shows_feedback_now:
+            try:
+                # One INSERT commits on its own; inside a caller's transaction it needs
+                # a savepoint so that a conflict does not spoil that transaction.
+                atomic = (
+                    transaction.atomic if connection.in_atomic_block else nullcontext
+                )
+                with atomic():
+                    return Answer.objects.create(
+                        attempt=self, question=question, **values
+                    )
+            except IntegrityError:
+                # Already answered (a second click, another tab): the first answer stands.
+                return Answer.objects.get(attempt=self, question=question)
+        # Deferred feedback: the learner may change the answer until the attempt is
+        # finished (nothing is checked before then). One upsert, not a read and a write.
+        (answer,) = Answer.objects.bulk_create(
+            [Answer(attempt=self, question=question, **values)],
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=list(values),
+        )
+        return answer
+
+    def finish(self) -> bool:
+        """Grade the attempt and count it in Progress, once, in one transaction.
+
+        Returns False if it was already finished.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            # Set when the attempt started; computed here only for attempts made elsewhere.
+            possible = self.points_possible or Decimal(
+                sum(
+                    Question.objects.filter(pk__in=self.question_ids).values_list(
+                        "points", flat=True
+                    )
+                )
+            )
+            # Plain values: Answer instances with .only() each loaded attempt_id in a query.
+            earned = sum(self.answers.values_list("points", flat=True), Decimal(0))
+            result = self.result_for(earned, possible)
+            # The guarded UPDATE is the lock: only one request moves finished_at off NULL.
+            if not Attempt.objects.filter(pk=self.pk, finished_at__isnull=True).update(
+                finished_at=now, **result
+            ):
+                return False
+            self.finished_at = now
+            for name, value in result.items():
+                setattr(self, name, value)
+            Progress.objects.record_attempt(self)
+        return True
+
+
+class AnswerQuerySet(models.QuerySet):
+    def option_picks(self, limit: int) -> dict[int, int]:
+        """How often each option was picked, by choice id, over the latest answers."""
+        picks: dict[int, int] = {}
+        recent = self.order_by("-answered_at").values_list("response", flat=True)
+        for response in recent[:limit]:
+            for choice_id in response.get("choices", ()):
+                picks[choice_id] = picks.get(choice_id, 0) + 1
+        return picks
+
 
 class Answer(models.Model):
     """What one learner answered to one question version in one attempt, and its points."""
@@ -435,6 +579,8 @@ class Answer(models.Model):
         default=False, help_text=_("Feedback was shown, so the answer is locked.")
     )
     answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
@@ -461,6 +607,44 @@ class Answer(models.Model):
         return 0 < self.fraction < 1
 
 
+class ProgressQuerySet(models.QuerySet):
+    def mark_read(self, *, learner, section) -> None:
+        """Record that the learner has read the lesson; the first time counts."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        # One upsert (SQLite and PostgreSQL alike) instead of an UPDATE and an INSERT:
+        # a new row gets read_at, an existing one keeps the read_at it already had.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (learner_id, section_id, read_at, attempts_count) "
+                "VALUES (%s, %s, %s, 0) ON CONFLICT (learner_id, section_id) "
+                f"DO UPDATE SET read_at = COALESCE({table}.read_at, excluded.read_at)",
+                [
+                    learner.pk,
+                    section.pk,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                ],
+            )
+
+    def of_takers(self, section):
+        """The progress of every learner who has finished an attempt at the lesson's quiz."""
+        return self.filter(section=section, attempts_count__gt=0)
+
+    def summary(self) -> dict:
+        return self.aggregate(
+            learners=models.Count("pk"),
+            passed=models.Count("pk", filter=models.Q(first_passed_at__isnull=False)),
+            average_best=models.Avg("best_score"),
+        )
+
+    def record_attempt(self, attempt: Attempt) -> None:
+        """Count a finished attempt, the row locked (call inside its transaction)."""
+        progress, _created = self.select_for_update().get_or_create(
+            learner_id=attempt.learner_id, section_id=attempt.quiz.section_id
+        )
+        progress.count_attempt(attempt)
+        progress.save()
+
+
 class Progress(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -485,6 +669,8 @@ class Progress(models.Model):
     first_passed_at = models.DateTimeField(_("first passed"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
 
+    objects = ProgressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress")
         verbose_name_plural = _("progress")
@@ -496,6 +682,18 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.section}"
+
+    def count_attempt(self, attempt: Attempt) -> None:
+        """Take a finished attempt into account (in memory; the caller saves)."""
+        self.attempts_count += 1
+        self.last_score = attempt.score
+        self.last_attempt_at = attempt.finished_at
+        if self.best_score is None or attempt.score > self.best_score:
+            self.best_score = attempt.score
+        if attempt.passed and self.first_passed_at is None:
+            self.first_passed_at = attempt.finished_at
+        if self.read_at is None:
+            self.read_at = attempt.started_at
 
     @property
     def is_passed(self) -> bool:

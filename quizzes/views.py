@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,9 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes import services
-from quizzes.forms import SubmissionError, read_submission
-from quizzes.learning import attempt_item, attempt_items, course_outline
+from quizzes.learning import (
+    article_outline,
+    attempt_item,
+    attempt_items,
+    course_outline,
+    progress_outlines,
+)
 from quizzes.models import Attempt, Progress, Question
 from relations.markup import highlight_quote
 from relations.models import Article, Section
@@ -51,34 +56,17 @@ def article_detail(request, article_slug: str, article: Article | None = None):
 
 @require_GET
 def lesson(request, article_slug: str, section_slug: str):
-    # The article comes with its lessons: one query for both.
-    sections = list(
-        Section.objects.published()
-        .filter(article__slug=article_slug)
-        .select_related("article", "quiz")
-        .order_by("position")
-    )
-    if not sections:
-        raise Http404(_("No such lesson."))
-    article = sections[0].article
-    outline = course_outline(article, request.user, sections=sections)
-    current = next(
-        (les for les in outline.lessons if les.section.slug == section_slug), None
-    )
+    outline = article_outline(article_slug, request.user)
+    current = outline.find(section_slug) if outline else None
     if current is None:
         raise Http404(_("No such lesson."))
     section = current.section
     body_html, highlighted = section.body_html, None
-    question_id = request.GET.get("highlight", "")
-    if question_id.isdigit():
-        question = (
-            Question.objects.filter(pk=int(question_id), quiz__section=section)
-            .only("source_quote")
-            .first()
-        )
-        if question is not None:
-            body_html, found = highlight_quote(section.body_html, question.source_quote)
-            highlighted = found
+    quote = Question.objects.quote_to_highlight(
+        section, request.GET.get("highlight", "")
+    )
+    if quote is not None:
+        body_html, highlighted = highlight_quote(section.body_html, quote)
     previous, following = outline.neighbours(section)
     context = {
         "outline": outline,
@@ -98,7 +86,7 @@ def mark_read(request, article_slug: str, section_slug: str):
     section = get_object_or_404(
         Section.objects.published(), article__slug=article_slug, slug=section_slug
     )
-    services.mark_read(learner=request.user, section=section)
+    Progress.objects.mark_read(learner=request.user, section=section)
     messages.success(request, _("Lesson marked as read."))
     return redirect(section)
 
@@ -122,9 +110,9 @@ def start_quiz(request, article_slug: str, section_slug: str):
         )
         return redirect(section)
     try:
-        attempt = services.start_attempt(learner=request.user, quiz=section.quiz)
-    except services.QuizError as error:
-        messages.error(request, str(error))
+        attempt = Attempt.objects.start(learner=request.user, quiz=section.quiz)
+    except ValidationError as error:
+        messages.error(request, error.message)
         return redirect(section)
     return redirect(attempt)
 
@@ -158,13 +146,13 @@ def check_answer(request, attempt_id: int, question_id: int):
     item, answered = attempt_item(attempt, question_id)
     if not item.is_locked:
         try:
-            submission = read_submission(item.question, request.POST)
-        except SubmissionError as error:
+            submission = item.question.read_answer(request.POST)
+        except ValidationError as error:
             # Forged or a slip, the learner sees the question again with the reason (400).
             return _answer_error(request, attempt, item, answered, error.message)
         answered += item.answer is None
-        item.answer = services.record_answer(
-            attempt=attempt, question=item.question, submission=submission
+        item.answer = attempt.record_answer(
+            question=item.question, submission=submission
         )
     if request.htmx:
         context = {**_counts(attempt, answered), "item": item}
@@ -221,7 +209,7 @@ def finish_attempt(request, attempt_id: int):
             return TemplateResponse(
                 request, "quizzes/attempt_confirm_finish.html", context
             )
-    services.finish_attempt(attempt=attempt)
+    attempt.finish()
     return _finished_response(request, attempt)
 
 
@@ -235,7 +223,7 @@ def attempt_results(request, attempt_id: int):
     items = attempt_items(attempt)
     quiz = attempt.quiz
     taken = Attempt.objects.for_learner(request.user).filter(quiz=quiz).count()
-    can_retake = quiz.max_attempts is None or taken < quiz.max_attempts
+    can_retake = quiz.allows_attempt(taken)
     context = {
         **_quiz_context(attempt, items),
         "can_retake": can_retake,
@@ -247,29 +235,5 @@ def attempt_results(request, attempt_id: int):
 @require_GET
 @login_required
 def my_progress(request):
-    articles = list(
-        Article.objects.published().prefetch_related("sections__quiz").order_by("title")
-    )
-    attempts = (
-        Attempt.objects.for_learner(request.user).finished().order_by("started_at")
-    )
-    by_section: dict[int, list[Attempt]] = {}
-    for attempt in attempts.select_related("quiz"):
-        by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
-    # One query for every course's progress, not one per course.
-    progress = {
-        row.section_id: row for row in Progress.objects.filter(learner=request.user)
-    }
-    outlines = []
-    for article in articles:
-        sections = sorted(
-            (s for s in article.sections.all() if s.is_published),
-            key=lambda s: s.position,
-        )
-        outline = course_outline(
-            article, request.user, sections=sections, progress=progress
-        )
-        for lesson_state in outline.lessons:
-            lesson_state.attempts = by_section.get(lesson_state.section.pk, [])
-        outlines.append(outline)
+    outlines = progress_outlines(request.user)
     return TemplateResponse(request, "quizzes/progress.html", {"outlines": outlines})

@@ -15,6 +15,9 @@ carry a byline ("by Jane Doe") and the title repeated; those are dropped.
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from relations.markup import markdown_to_text, normalize
 
 INTRODUCTION = "Introduction"
@@ -29,15 +32,6 @@ _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,9}[.)])(?:\s|$)")
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
-
-
-class ArticleImportError(Exception):
-    """The text cannot become an article; `code` says why."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -78,17 +72,19 @@ def parse_article(text: str) -> ParsedArticle:
         .split("\n")
     )
     if not any(line.strip() for line in lines):
-        raise ArticleImportError("The article is empty.", code="empty")
+        raise ValidationError(_("The article is empty."), code="empty")
     headings = _markdown_headings(lines)
     if headings:
         title, sections = _parse_markdown(lines, headings)
     else:
         title, sections = _parse_plain_text(lines)
     if not sections:
-        raise ArticleImportError(
-            "No sections found. Start each section with a Markdown heading (# or ##), "
-            "or, in plain text, put each section title on a short line of its own "
-            "between blank lines.",
+        raise ValidationError(
+            _(
+                "No sections found. Start each section with a Markdown heading (# or ##), "
+                "or, in plain text, put each section title on a short line of its own "
+                "between blank lines."
+            ),
             code="no_sections",
         )
     return ParsedArticle(title=title, sections=sections)
@@ -116,8 +112,9 @@ def _markdown_headings(lines: list[str]) -> list[_Heading]:
             continue
         heading_text = _CLOSING_HASHES.sub("", match.group(2) or "").strip()
         if not heading_text:
-            raise ArticleImportError(
-                f"The heading on line {number + 1} has no text.", code="empty_heading"
+            raise ValidationError(
+                _("The heading on line %(line)s has no text.") % {"line": number + 1},
+                code="empty_heading",
             )
         headings.append(
             _Heading(line=number, level=len(match.group(1)), text=heading_text)

@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "relations.context_processors.roles",
+                "quizzes.roles.roles",
             ],
             # Loaded as a builtin so that moving to Django 6 is deleting this line.
             "builtins": ["template_partials.templatetags.partials"],

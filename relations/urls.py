@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("teach/", include("quizzes.teach_urls")),
+    path("teach/", include("quizzes.teach.urls")),
     path("", include("quizzes.urls")),
 ]
 

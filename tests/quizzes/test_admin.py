@@ -5,9 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from quizzes import services
-from quizzes.gift import parse_gift
 from quizzes.grading import Submission
+from quizzes.interchange.gift import parse_gift
 from quizzes.models import Attempt, Progress, Question, Quiz
 from tests.factories import (
     make_question,
@@ -27,16 +26,14 @@ pytestmark = pytest.mark.django_db
 
 def take_quiz(learner, quiz) -> Attempt:
     """A finished attempt that answers every published question of the quiz."""
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    attempt = Attempt.objects.start(learner=learner, quiz=quiz)
     for question in quiz.questions.published():
         if question.is_choice_kind:
             submission = Submission(choice_ids=(question.choices.first().pk,))
         else:
             submission = Submission(text="Danube")
-        services.record_answer(
-            attempt=attempt, question=question, submission=submission
-        )
-    services.finish_attempt(attempt=attempt)
+        attempt.record_answer(question=question, submission=submission)
+    attempt.finish()
     return attempt
 
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.aiken import export_aiken, parse_aiken
 from quizzes.interchange import ParsedAnswer, ParsedQuestion, ParseError, ParseResult
+from quizzes.interchange.aiken import export_aiken, parse_aiken
 
 PLANETS = (
     "Which planet is closest to the Sun?\nA) Mercury\nB) Venus\nC) Earth\nANSWER: A\n"

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from quizzes import services
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Progress
 from tests.factories import make_quiz_with_questions, make_user
@@ -53,20 +52,16 @@ def answer_all_right(attempt: Attempt) -> None:
             submission = Submission(text=right[0].text)
         else:
             submission = Submission(choice_ids=tuple(c.pk for c in right))
-        services.record_answer(
-            attempt=attempt, question=question, submission=submission
-        )
+        attempt.record_answer(question=question, submission=submission)
 
 
 def test_eight_threads_finishing_one_attempt_grade_it_once():
     learner = make_user()
     quiz = make_quiz_with_questions(4)
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    attempt = Attempt.objects.start(learner=learner, quiz=quiz)
     answer_all_right(attempt)
 
-    results = run_at_once(
-        lambda i: services.finish_attempt(attempt=Attempt.objects.get(pk=attempt.pk))
-    )
+    results = run_at_once(lambda i: Attempt.objects.get(pk=attempt.pk).finish())
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert results.count(True) == 1 and results.count(False) == THREADS - 1
@@ -90,7 +85,7 @@ def test_eight_attempts_of_one_learner_finished_at_once_all_count():
             answer_all_right(attempt)  # one perfect attempt among failures
         attempts.append(attempt)
 
-    results = run_at_once(lambda i: services.finish_attempt(attempt=attempts[i]))
+    results = run_at_once(lambda i: attempts[i].finish())
 
     assert results == [True] * THREADS, results
     progress = Progress.objects.get(learner=learner, section=quiz.section)
@@ -104,15 +99,13 @@ def test_eight_attempts_of_one_learner_finished_at_once_all_count():
 def test_eight_threads_checking_one_question_store_one_answer():
     learner = make_user()
     quiz = make_quiz_with_questions(4)
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    attempt = Attempt.objects.start(learner=learner, quiz=quiz)
     question = quiz.questions.get(kind="single")
     choices = list(question.choices.all())
 
     def check(index: int) -> int:
         submission = Submission(choice_ids=(choices[index % len(choices)].pk,))
-        return services.record_answer(
-            attempt=attempt, question=question, submission=submission
-        ).pk
+        return attempt.record_answer(question=question, submission=submission).pk
 
     results = run_at_once(check)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.aiken import parse_aiken
-from quizzes.gift import export_gift, parse_gift
 from quizzes.interchange import ParsedQuestion, ParseResult
+from quizzes.interchange.aiken import parse_aiken
+from quizzes.interchange.gift import export_gift, parse_gift
 
 CONFORMANCE_DIR = Path(
     os.environ.get(

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.gift import (
+from quizzes.interchange import ParsedAnswer, ParsedQuestion, ParseError, ParseResult
+from quizzes.interchange.gift import (
     ALLOWED_FRACTIONS,
     export_gift,
     extract_idnumber_and_tags,
     parse_gift,
 )
-from quizzes.interchange import ParsedAnswer, ParsedQuestion, ParseError, ParseResult
 
 
 def parse_one(text: str | bytes, **options) -> ParsedQuestion:
@@ -135,7 +135,7 @@ def test_encoding_error_gives_the_line_of_the_first_bad_byte():
     [
         ("", "", []),
         ("// Just a remark about volcanoes.", "", []),
-        ("// This one is [id:volcano-1] in the bank.", "volcano-1", []),
+        ("// This one is [id:volcano-1] in the mapping.", "volcano-1", []),
         ("// Topics: [tag:geology] [tag:earth].", "", ["geology", "earth"]),
         ("// [tag:rocks] [tag:lava] [id:v2]", "v2", ["rocks", "lava"]),
         ("// [tag:  magma] mid[id:  v3  ]word", "v3", ["magma"]),

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quizzes import services
 from quizzes.grading import Submission
 from quizzes.models import Attempt, Question, Quiz
 from relations.models import Article, Section
@@ -56,9 +55,7 @@ def answer(attempt: Attempt, questions) -> None:
     for question_id in attempt.question_ids:
         if question_id in by_id:
             question = by_id[question_id]
-            services.record_answer(
-                attempt=attempt, question=question, submission=submission(question)
-            )
+            attempt.record_answer(question=question, submission=submission(question))
 
 
 @dataclass
@@ -77,10 +74,10 @@ class QuizCase:
 def make_quiz_case(learner, size: int) -> QuizCase:
     quiz = make_quiz_of(size)
     questions = list(quiz.questions.prefetch_related("choices"))
-    finished = services.start_attempt(learner=learner, quiz=quiz)
+    finished = Attempt.objects.start(learner=learner, quiz=quiz)
     answer(finished, questions)
-    services.finish_attempt(attempt=finished)
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    finished.finish()
+    attempt = Attempt.objects.start(learner=learner, quiz=quiz)
     left = next(q for q in questions if q.kind == "single")
     answer(attempt, [q for q in questions if q != left])
     return QuizCase(quiz, attempt, finished, left, left.choices.all()[0].pk)
@@ -198,10 +195,10 @@ def make_course(learner, lessons: int) -> Article:
         quiz = make_quiz_of(2, section)
         if learner is None:
             continue
-        attempt = services.start_attempt(learner=learner, quiz=quiz)
+        attempt = Attempt.objects.start(learner=learner, quiz=quiz)
         if index % 2:
             answer(attempt, list(quiz.questions.prefetch_related("choices")))
-        services.finish_attempt(attempt=attempt)
+        attempt.finish()
     return article
 
 

@@ -7,8 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from quizzes.grading import Submission
-from quizzes.models import Question
-from quizzes.services import record_answer, start_attempt
+from quizzes.models import Attempt, Question
 from tests.factories import make_quiz, make_section
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def quiz():
     return make_quiz(make_section(slug="rivers-lesson"))
 
 
-def write(tmp_path, text: str | bytes, name="bank.gift.txt"):
+def write(tmp_path, text: str | bytes, name="mapping.gift.txt"):
     path = tmp_path / name
     if isinstance(text, bytes):
         path.write_bytes(text)
@@ -206,9 +205,8 @@ def test_reimporting_an_id_updates_the_question_as_a_new_version(
     longest.source_quote = "The Danube flows through ten countries"
     longest.save()
     longest.publish()
-    attempt = start_attempt(learner=student, quiz=quiz)
-    record_answer(
-        attempt=attempt,
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.record_answer(
         question=longest,
         submission=Submission(choice_ids=(longest.choices.first().pk,)),
     )

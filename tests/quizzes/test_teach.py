@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Question
-from quizzes.services import finish_attempt, record_answer, start_attempt
 from tests.factories import make_question, make_quiz, make_section
 
 pytestmark = pytest.mark.django_db
@@ -214,9 +213,8 @@ def test_publish_needs_a_source_quote_in_the_lesson(teacher_client, quiz):
 
 def test_a_question_with_answers_is_archived_not_deleted(teacher_client, student, quiz):
     question = make_question(quiz)
-    attempt = start_attempt(learner=student, quiz=quiz)
-    record_answer(
-        attempt=attempt,
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.record_answer(
         question=question,
         submission=Submission(choice_ids=(question.choices.first().pk,)),
     )
@@ -233,14 +231,13 @@ def test_editing_an_answered_question_makes_a_new_version_and_old_reviews_stay(
     student_client = Client()
     student_client.force_login(student)
     question = make_question(quiz)
-    attempt = start_attempt(learner=student, quiz=quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
     right = question.choices.get(is_correct=True)
-    record_answer(
-        attempt=attempt,
+    attempt.record_answer(
         question=question,
         submission=Submission(choice_ids=(right.pk,)),
     )
-    finish_attempt(attempt=attempt)
+    attempt.finish()
     results_url = reverse("quizzes:attempt_results", args=[attempt.pk])
     before = student_client.get(results_url).content.decode()
 
@@ -273,9 +270,8 @@ def test_an_attempt_in_progress_keeps_the_version_it_started_with(
 ):
     question = make_question(quiz)
     other = make_question(quiz)
-    first = start_attempt(learner=student, quiz=quiz)
-    record_answer(
-        attempt=first,
+    first = Attempt.objects.start(learner=student, quiz=quiz)
+    first.record_answer(
         question=other,
         submission=Submission(choice_ids=(other.choices.first().pk,)),
     )
@@ -283,9 +279,8 @@ def test_an_attempt_in_progress_keeps_the_version_it_started_with(
     from tests.factories import make_user
 
     learner = make_user()
-    done = start_attempt(learner=learner, quiz=quiz)
-    record_answer(
-        attempt=done,
+    done = Attempt.objects.start(learner=learner, quiz=quiz)
+    done.record_answer(
         question=question,
         submission=Submission(choice_ids=(question.choices.first().pk,)),
     )
@@ -295,7 +290,7 @@ def test_an_attempt_in_progress_keeps_the_version_it_started_with(
     )
     first.refresh_from_db()
     assert question.pk in first.question_ids
-    fresh = start_attempt(learner=make_user(), quiz=quiz)
+    fresh = Attempt.objects.start(learner=make_user(), quiz=quiz)
     assert question.pk not in fresh.question_ids
 
 
@@ -320,13 +315,12 @@ def test_results_show_how_often_each_wrong_option_is_picked(teacher_client, quiz
     question = make_question(quiz)
     wrong = question.choices.filter(is_correct=False).first()
     for _ in range(3):
-        attempt = start_attempt(learner=make_user(), quiz=quiz)
-        record_answer(
-            attempt=attempt,
+        attempt = Attempt.objects.start(learner=make_user(), quiz=quiz)
+        attempt.record_answer(
             question=question,
             submission=Submission(choice_ids=(wrong.pk,)),
         )
-        finish_attempt(attempt=attempt)
+        attempt.finish()
     page = teacher_client.get(
         reverse("teach:quiz_results", args=[quiz.pk])
     ).content.decode()
@@ -341,13 +335,12 @@ def test_results_page_query_count_does_not_grow_with_learners(
 
     question = make_question(quiz)
     for _ in range(12):
-        attempt = start_attempt(learner=make_user(), quiz=quiz)
-        record_answer(
-            attempt=attempt,
+        attempt = Attempt.objects.start(learner=make_user(), quiz=quiz)
+        attempt.record_answer(
             question=question,
             submission=Submission(choice_ids=(question.choices.first().pk,)),
         )
-        finish_attempt(attempt=attempt)
+        attempt.finish()
     with django_assert_max_num_queries(12):
         assert (
             teacher_client.get(

@@ -2,10 +2,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from quizzes.models import Progress
-from relations.article_import import ArticleImportError, parse_article
+from relations.article_import import parse_article
 from relations.models import Article, Section
 from tests.factories import make_article, make_section, make_user
 
@@ -225,7 +226,7 @@ def test_markdown_crlf_and_byte_order_mark_give_the_same_article():
 
 @pytest.mark.parametrize("text", ["", "  \n\n\t\n", "\ufeff\r\n"])
 def test_empty_text_is_an_error(text):
-    with pytest.raises(ArticleImportError) as error:
+    with pytest.raises(ValidationError) as error:
         parse_article(text)
 
     assert error.value.code == "empty"
@@ -240,7 +241,7 @@ def test_empty_text_is_an_error(text):
     ],
 )
 def test_text_without_sections_is_an_error(text):
-    with pytest.raises(ArticleImportError) as error:
+    with pytest.raises(ValidationError) as error:
         parse_article(text)
 
     assert error.value.code == "no_sections"
@@ -248,7 +249,7 @@ def test_text_without_sections_is_an_error(text):
 
 
 def test_markdown_heading_without_text_is_an_error():
-    with pytest.raises(ArticleImportError) as error:
+    with pytest.raises(ValidationError) as error:
         parse_article("# Title\n\n## First\n\nText.\n\n##\n\nMore.")
 
     assert error.value.code == "empty_heading"

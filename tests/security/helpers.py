@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from quizzes import services
 from quizzes.models import Attempt, Question, Quiz
 from tests.factories import make_question, make_quiz
 
@@ -210,7 +209,7 @@ def wrong_answer(question: Question) -> dict:
 
 
 def start_attempt(learner, quiz: Quiz) -> Attempt:
-    return services.start_attempt(learner=learner, quiz=quiz)
+    return Attempt.objects.start(learner=learner, quiz=quiz)
 
 
 def attempt_url(attempt: Attempt) -> str:

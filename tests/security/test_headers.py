@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from quizzes import services
 from relations.models import Article, Section
 from tests.security.helpers import (
     HTMX,
@@ -30,7 +29,7 @@ SAFE_REFERRER_POLICIES = {
 
 def _quiz_pages(client, student, quiz):
     done = start_attempt(student, quiz)
-    services.finish_attempt(attempt=done)
+    done.finish()
     attempt = start_attempt(student, quiz)
     question = quiz.questions.filter(kind="single").first()
     return {

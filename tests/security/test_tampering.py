@@ -10,8 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes import services
-from quizzes.forms import MAX_TYPED_LENGTH
+from quizzes.answers import MAX_TYPED_LENGTH
 from quizzes.grading import Submission, parse_number
 from quizzes.models import Answer, Attempt, Progress, Question, Quiz
 from tests.factories import make_question
@@ -405,7 +404,7 @@ def test_another_learners_attempt_is_not_found(
 def test_another_learners_finished_results_are_not_found(
     student_client, others_attempt
 ):
-    services.finish_attempt(attempt=others_attempt)
+    others_attempt.finish()
     response = student_client.get(results_url(others_attempt))
     assert response.status_code == 404
     assert "Your score" not in visible_text(response.content)

@@ -2,9 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import bank
-from quizzes.aiken import export_aiken
-from quizzes.gift import export_gift
+from quizzes.interchange import EXPORTERS, mapping
 from quizzes.models import Quiz
 
 
@@ -12,9 +10,12 @@ class Command(BaseCommand):
     help = "Export a lesson's quiz (or every quiz) as GIFT, or its single-choice questions as Aiken."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["gift", "aiken"], default="gift")
+        parser.add_argument("--format", choices=sorted(EXPORTERS), default="gift")
         parser.add_argument(
-            "--section", help="The lesson's slug; every quiz when left out."
+            "--lesson",
+            "--section",
+            dest="section",
+            help="The lesson's slug; every quiz when left out.",
         )
         parser.add_argument(
             "--output", "-o", help="Write to this file instead of standard output."
@@ -28,8 +29,8 @@ class Command(BaseCommand):
             quizzes = quizzes.for_lesson(section)
             if not quizzes.exists():
                 raise CommandError(f"No lesson with a quiz has the slug “{section}”.")
-        parsed = bank.parsed_quizzes(quizzes, categories=not section)
-        text = export_gift(parsed) if format == "gift" else export_aiken(parsed)
+        parsed = mapping.parsed_quizzes(quizzes, categories=not section)
+        text = EXPORTERS[format](parsed)
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stderr.write(f"Wrote {output}.")

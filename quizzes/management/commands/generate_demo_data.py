@@ -26,7 +26,6 @@ from relations.models import Article
 
 DEFAULT_PASSWORD = "relations-demo-password"
 LEARNERS_PER_BATCH = 250
-HUNDRED = Decimal(100)
 # What a learner who does not know the answer types instead.
 WRONG_TYPED = ("not sure", "Moscow", "Tehran", "the treaty", "1991", "sanctions", "oil")
 
@@ -37,6 +36,7 @@ class QuizPlan:
 
     quiz: Quiz
     questions: list[Question]
+    by_id: dict[int, Question] = field(init=False)
     choices: dict[int, list[Choice]] = field(init=False)
     possible: Decimal = field(init=False)
     graded: dict[tuple, tuple[dict, Decimal, Decimal]] = field(
@@ -44,6 +44,7 @@ class QuizPlan:
     )
 
     def __post_init__(self):
+        self.by_id = {question.pk: question for question in self.questions}
         self.choices = {
             question.pk: list(question.choices.all()) for question in self.questions
         }
@@ -52,7 +53,7 @@ class QuizPlan:
     def grade(
         self, question: Question, submission: Submission
     ) -> tuple[dict, Decimal, Decimal]:
-        """The stored response, fraction and points, as services.record_answer saves them.
+        """The stored response, fraction and points, as Attempt.record_answer saves them.
 
         Grading is pure, so each distinct submission is graded once.
         """
@@ -106,7 +107,7 @@ def published_course() -> list[list[QuizPlan]]:
 
 
 def stored(value: Decimal, max_digits: int, decimal_places: int) -> Decimal:
-    """The value as the database keeps it (what services.finish_attempt sums later)."""
+    """The value as the database keeps it (what Attempt.finish sums later)."""
     return Decimal(format_number(value, max_digits, decimal_places))
 
 
@@ -147,13 +148,7 @@ class Learner:
         progress = Progress(section_id=quiz.section_id, read_at=read_at)
         for number in range(min(limit, 3)):
             attempt = self.take_quiz(plan, skill=min(0.97, self.skill + 0.08 * number))
-            progress.attempts_count += 1
-            progress.last_score = attempt.score
-            progress.last_attempt_at = attempt.finished_at
-            if progress.best_score is None or attempt.score > progress.best_score:
-                progress.best_score = attempt.score
-            if attempt.passed and progress.first_passed_at is None:
-                progress.first_passed_at = attempt.finished_at
+            progress.count_attempt(attempt)
             # Those who failed usually retake; a few who passed retake to do better.
             if self.rng.random() >= (0.15 if attempt.passed else 0.75):
                 break
@@ -161,23 +156,11 @@ class Learner:
         self.progress.append(progress)
 
     def take_quiz(self, plan: QuizPlan, *, skill: float) -> Attempt:
-        """An attempt as services.start_attempt, record_answer and finish_attempt leave it."""
+        """An attempt as Attempt.objects.start, record_answer and finish leave it."""
         rng, quiz = self.rng, plan.quiz
-        questions = list(plan.questions)
-        rng.shuffle(questions)
-        choice_order = {}
-        for question in questions:
-            ids = [choice.pk for choice in plan.choices[question.pk]]
-            if question.kind != Question.Kind.TRUE_FALSE:
-                rng.shuffle(ids)
-            choice_order[str(question.pk)] = ids
-        attempt = Attempt(
-            quiz_id=quiz.pk,
-            question_ids=[question.pk for question in questions],
-            choice_order=choice_order,
-            feedback_mode=quiz.feedback_mode,
-            started_at=self.wait(5, 60),
-        )
+        attempt = Attempt.shuffled(quiz, plan.questions, rng)
+        attempt.started_at = self.wait(5, 60)
+        questions = [plan.by_id[pk] for pk in attempt.question_ids]
         is_checked = quiz.feedback_mode == Quiz.FeedbackMode.IMMEDIATE
         answers = []
         for question in questions:
@@ -198,17 +181,10 @@ class Learner:
                     answered_at=answered_at,
                 )
             )
-        # The same arithmetic as services.finish_attempt.
-        possible = plan.possible
         earned = sum((answer.points for answer in answers), Decimal(0))
-        score = (
-            (earned / possible * HUNDRED).quantize(Decimal("0.01"))
-            if possible
-            else Decimal(0)
-        )
         attempt.finished_at = self.wait(5, 60)
-        attempt.points_earned, attempt.points_possible = earned, possible
-        attempt.score, attempt.passed = score, score >= quiz.pass_mark
+        for name, value in attempt.result_for(earned, plan.possible).items():
+            setattr(attempt, name, value)
         self.attempts.append((attempt, answers))
         return attempt
 

@@ -3,9 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import bank, services
-from quizzes.aiken import parse_aiken
-from quizzes.gift import parse_gift
+from quizzes import services
+from quizzes.interchange import PARSERS, mapping
 from quizzes.models import Quiz
 
 
@@ -14,9 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--format", choices=sorted(bank.PARSERS), required=True)
+        parser.add_argument("--format", choices=sorted(PARSERS), required=True)
         parser.add_argument(
+            "--lesson",
             "--section",
+            dest="section",
             required=True,
             help="The lesson's slug (article-slug/lesson-slug if ambiguous).",
         )
@@ -52,11 +53,8 @@ class Command(BaseCommand):
             raw = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        if format == "gift":
-            result = parse_gift(raw, nearest_grade=options["nearest_grade"])
-        else:
-            result = parse_aiken(raw)
-        plan = bank.plan_import(quiz, result.questions, result.errors)
+        result = PARSERS[format](raw, nearest_grade=options["nearest_grade"])
+        plan = mapping.plan_import(quiz, result.questions, result.errors)
         if json:
             self.stdout.write(_json(result, plan))
         else:

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.text import slugify
 
-from relations.article_import import ArticleImportError, ParsedArticle, parse_article
+from relations.article_import import ParsedArticle, parse_article
 from relations.models import Article, Section
 
 TITLE_MAX_LENGTH = Section._meta.get_field("title").max_length
@@ -81,7 +82,7 @@ class Command(BaseCommand):
             ) from None
         try:
             return parse_article(text)
-        except ArticleImportError as error:
+        except ValidationError as error:
             raise CommandError(f"{file}: {error.message}") from None
 
     def article_for(self, slug: str, *, title: str, publish: bool, replace: bool):

@@ -7,9 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from quizzes.aiken import parse_aiken
-from quizzes.gift import ALLOWED_FRACTIONS, parse_gift
-from quizzes.interchange import (
+from quizzes.interchange.gift import ALLOWED_FRACTIONS
+from quizzes.interchange.parsed import (
     ParsedAnswer,
     ParsedQuestion,
     ParseError,
@@ -18,7 +17,6 @@ from quizzes.interchange import (
 )
 from quizzes.models import Question, Quiz
 
-PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 SUPPORTED_KINDS = {kind.value for kind in Question.Kind}
 ONE = Decimal(1)
 
@@ -132,59 +130,92 @@ def _plan_one(question: ParsedQuestion) -> PlannedQuestion:
         "tags": question.tags,
     }
     warnings: list[str] = []
-    answers = question.answers
-    if question.kind == "true_false":
-        feedback = {"True": question.feedback_true, "False": question.feedback_false}
-        choices = [
-            {
-                "text": text,
-                "is_correct": (text == "True") == bool(question.correct_answer),
-                "feedback": _text(feedback[text], fmt),
-            }
-            for text in ("True", "False")
-        ]
-        return PlannedQuestion(question, fields, choices, warnings=warnings)
-    if question.kind in {"short", "numerical"}:
-        others = [a for a in answers if a.text == "*"]
-        if others:
-            fields["incorrect_feedback"] = _text(
-                others[-1].feedback, others[-1].feedback_format
-            )
-        answers = [a for a in answers if a.text != "*"]
-    choices = []
-    for answer in answers:
-        text = _text(answer.text, answer.text_format)
-        row = {"text": text, "feedback": _text(answer.feedback, answer.feedback_format)}
-        if question.kind == "multiple":
-            row["is_correct"] = answer.fraction > 0
-        elif question.kind == "matching":
-            row.update(
-                text=_text(answer.match_prompt or "", answer.match_prompt_format),
-                match_text=text,
-                is_correct=bool(answer.match_prompt),
-            )
-        else:
-            row["is_correct"] = answer.fraction == ONE
-            if 0 < answer.fraction < 1:
-                warnings.append(
-                    _(
-                        "“%(text)s” gives %(percent)s%% partial credit; it is imported as wrong."
-                    )
-                    % {"text": text, "percent": f"{answer.fraction * 100:g}"}
-                )
-        if question.kind == "numerical":
-            try:
-                row["value"] = Decimal(answer.text)
-            except InvalidOperation:
-                raise ValueError(
-                    _("“%(text)s” is not a number.") % {"text": answer.text}
-                ) from None
-            row["tolerance"] = answer.tolerance or Decimal(0)
-            row["text"] = ""
-        choices.append(row)
-    if question.kind == "short":
-        choices = [row for row in choices if row["is_correct"]]
+    # Imported here: the table of kinds names this module's functions.
+    from quizzes.kinds import KINDS
+
+    choices = KINDS[question.kind].import_rows(question, fields, warnings)
     return PlannedQuestion(question, fields, choices, warnings=warnings)
+
+
+def import_true_false(question: ParsedQuestion, fields: dict, warnings: list) -> list:
+    feedback = {"True": question.feedback_true, "False": question.feedback_false}
+    return [
+        {
+            "text": text,
+            "is_correct": (text == "True") == bool(question.correct_answer),
+            "feedback": _text(feedback[text], question.text_format),
+        }
+        for text in ("True", "False")
+    ]
+
+
+def _typed_answers(question: ParsedQuestion, fields: dict) -> list[ParsedAnswer]:
+    """The answers, the catch-all `*` one becoming the feedback for any other answer."""
+    others = [a for a in question.answers if a.text == "*"]
+    if others:
+        fields["incorrect_feedback"] = _text(
+            others[-1].feedback, others[-1].feedback_format
+        )
+    return [a for a in question.answers if a.text != "*"]
+
+
+def _row(answer: ParsedAnswer) -> dict:
+    return {
+        "text": _text(answer.text, answer.text_format),
+        "feedback": _text(answer.feedback, answer.feedback_format),
+    }
+
+
+def _right_or_warn(answer: ParsedAnswer, row: dict, warnings: list) -> dict:
+    row["is_correct"] = answer.fraction == ONE
+    if 0 < answer.fraction < 1:
+        warnings.append(
+            _("“%(text)s” gives %(percent)s%% partial credit; it is imported as wrong.")
+            % {"text": row["text"], "percent": f"{answer.fraction * 100:g}"}
+        )
+    return row
+
+
+def import_single(question: ParsedQuestion, fields: dict, warnings: list) -> list:
+    return [_right_or_warn(a, _row(a), warnings) for a in question.answers]
+
+
+def import_multiple(question: ParsedQuestion, fields: dict, warnings: list) -> list:
+    return [{**_row(a), "is_correct": a.fraction > 0} for a in question.answers]
+
+
+def import_matching(question: ParsedQuestion, fields: dict, warnings: list) -> list:
+    return [
+        {
+            **_row(a),
+            "text": _text(a.match_prompt or "", a.match_prompt_format),
+            "match_text": _text(a.text, a.text_format),
+            "is_correct": bool(a.match_prompt),
+        }
+        for a in question.answers
+    ]
+
+
+def import_short(question: ParsedQuestion, fields: dict, warnings: list) -> list:
+    answers = _typed_answers(question, fields)
+    rows = [_right_or_warn(a, _row(a), warnings) for a in answers]
+    return [row for row in rows if row["is_correct"]]
+
+
+def import_numerical(question: ParsedQuestion, fields: dict, warnings: list) -> list:
+    rows = []
+    for answer in _typed_answers(question, fields):
+        row = _right_or_warn(answer, _row(answer), warnings)
+        try:
+            row["value"] = Decimal(answer.text)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(text)s” is not a number.") % {"text": answer.text}
+            ) from None
+        row["tolerance"] = answer.tolerance or Decimal(0)
+        row["text"] = ""
+        rows.append(row)
+    return rows
 
 
 def category_switch(section) -> ParsedQuestion:
@@ -232,53 +263,67 @@ def to_parsed(question: Question) -> ParsedQuestion:
         tags=list(question.tags or []),
         export_id=question.position,
     )
+    question.rules.export_answers(question, choices, parsed)
+    return parsed
+
+
+def export_true_false(question: Question, choices: list, parsed: ParsedQuestion):
+    by_text = {c.text: c for c in choices}
+    parsed.correct_answer = bool(by_text.get("True") and by_text["True"].is_correct)
+    parsed.feedback_true = by_text["True"].feedback if "True" in by_text else ""
+    parsed.feedback_false = by_text["False"].feedback if "False" in by_text else ""
+
+
+def export_single(question: Question, choices: list, parsed: ParsedQuestion):
+    parsed.answers = [
+        ParsedAnswer(c.text, ONE if c.is_correct else Decimal(0), c.feedback)
+        for c in choices
+    ]
+
+
+def export_multiple(question: Question, choices: list, parsed: ParsedQuestion):
     right = [c for c in choices if c.is_correct]
-    if question.kind == Question.Kind.TRUE_FALSE:
-        by_text = {c.text: c for c in choices}
-        parsed.correct_answer = bool(by_text.get("True") and by_text["True"].is_correct)
-        parsed.feedback_true = by_text["True"].feedback if "True" in by_text else ""
-        parsed.feedback_false = by_text["False"].feedback if "False" in by_text else ""
-        return parsed
-    if question.kind == Question.Kind.MULTIPLE:
-        share = _nearest_fraction(ONE / max(len(right), 1))
-        parsed.answers = [
-            ParsedAnswer(c.text, share if c.is_correct else -share, c.feedback)
-            for c in choices
-        ]
-    elif question.kind == Question.Kind.MATCHING:
-        parsed.answers = [
-            ParsedAnswer(
-                c.match_text,
-                ONE if c.text else Decimal(0),
-                c.feedback,
-                match_prompt=c.text,
-            )
-            for c in choices
-        ]
-    elif question.kind == Question.Kind.NUMERICAL:
-        parsed.answers = [
-            ParsedAnswer(
-                _number_text(c.value),
-                ONE if c.is_correct else Decimal(0),
-                c.feedback,
-                tolerance=(c.tolerance or Decimal(0)).normalize(),
-            )
-            for c in choices
-            if c.value is not None
-        ]
-    else:
-        parsed.answers = [
-            ParsedAnswer(c.text, ONE if c.is_correct else Decimal(0), c.feedback)
-            for c in choices
-        ]
-    if (
-        question.kind in {Question.Kind.SHORT, Question.Kind.NUMERICAL}
-        and question.incorrect_feedback
-    ):
+    share = _nearest_fraction(ONE / max(len(right), 1))
+    parsed.answers = [
+        ParsedAnswer(c.text, share if c.is_correct else -share, c.feedback)
+        for c in choices
+    ]
+
+
+def export_matching(question: Question, choices: list, parsed: ParsedQuestion):
+    parsed.answers = [
+        ParsedAnswer(
+            c.match_text, ONE if c.text else Decimal(0), c.feedback, match_prompt=c.text
+        )
+        for c in choices
+    ]
+
+
+def _other_answers(question: Question, parsed: ParsedQuestion) -> None:
+    """The feedback for any other answer, as GIFT's catch-all `*` answer."""
+    if question.incorrect_feedback:
         parsed.answers.append(
             ParsedAnswer("*", Decimal(0), question.incorrect_feedback)
         )
-    return parsed
+
+
+def export_short(question: Question, choices: list, parsed: ParsedQuestion):
+    export_single(question, choices, parsed)
+    _other_answers(question, parsed)
+
+
+def export_numerical(question: Question, choices: list, parsed: ParsedQuestion):
+    parsed.answers = [
+        ParsedAnswer(
+            _number_text(c.value),
+            ONE if c.is_correct else Decimal(0),
+            c.feedback,
+            tolerance=(c.tolerance or Decimal(0)).normalize(),
+        )
+        for c in choices
+        if c.value is not None
+    ]
+    _other_answers(question, parsed)
 
 
 def _number_text(value: Decimal) -> str:

@@ -1,13 +1,16 @@
-"""The teacher's question editor: one form for the question, one formset for its choices."""
+"""The teacher's question editor's choice rows (the question's own form is
+`quizzes.forms.QuestionForm`), and the import form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quizzes import services
+from quizzes.forms import QuestionForm
+from quizzes.interchange import FORMATS
+from quizzes.kinds import KINDS
 from quizzes.models import Choice, Question
-from relations.markup import contains_quote
 
-TRUE_FALSE_ROWS = [{"text": "True"}, {"text": "False"}]
 ROW_FIELDS = (
     "id",
     "text",
@@ -17,44 +20,6 @@ ROW_FIELDS = (
     "tolerance",
     "match_text",
 )
-
-
-class QuestionForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = [
-            "kind",
-            "title",
-            "prompt",
-            "points",
-            "explanation",
-            "incorrect_feedback",
-            "source_quote",
-        ]
-        widgets = {
-            "prompt": forms.Textarea(attrs={"rows": 3}),
-            "explanation": forms.Textarea(attrs={"rows": 3}),
-            "incorrect_feedback": forms.Textarea(attrs={"rows": 2}),
-            "source_quote": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, section, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.section = section
-        self.fields["source_quote"].required = True
-
-    def clean_source_quote(self) -> str:
-        quote = self.cleaned_data["source_quote"].strip()
-        if not contains_quote(self.section.body, quote):
-            raise ValidationError(
-                _(
-                    "This phrase does not occur in the lesson “%(lesson)s”. Copy it exactly "
-                    "from the lesson text shown below the form."
-                ),
-                params={"lesson": self.section.title},
-                code="not_in_lesson",
-            )
-        return quote
 
 
 class ChoiceForm(forms.Form):
@@ -86,6 +51,10 @@ class ChoiceForm(forms.Form):
 class BaseChoiceFormSet(forms.BaseFormSet):
     kind = Question.Kind.SINGLE
 
+    @property
+    def editor(self):
+        return KINDS[self.kind].editor
+
     def rows(self) -> list[dict]:
         """Cleaned, non-blank rows in order, as Choice field values."""
         rows = []
@@ -96,19 +65,15 @@ class BaseChoiceFormSet(forms.BaseFormSet):
             data["text"] = data["text"] or ""
             data["match_text"] = data["match_text"] or ""
             data["feedback"] = data["feedback"] or ""
-            if self.kind == Question.Kind.SHORT:
-                data["is_correct"] = True
-            if self.kind == Question.Kind.MATCHING:
-                data["is_correct"] = bool(data["text"])
-            if self.kind == Question.Kind.NUMERICAL:
-                data["is_correct"] = data["value"] is not None
+            if self.editor.is_right is not None:
+                data["is_correct"] = self.editor.is_right(data)
             rows.append(data)
         return rows
 
     def clean(self) -> None:
         if any(form.errors for form in self.forms):
             return
-        if self.kind == Question.Kind.NUMERICAL:
+        if "value" in self.editor.fields:
             for form in self.forms:
                 if (
                     form.cleaned_data.get("text")
@@ -157,15 +122,13 @@ def rows_from_question(question: Question) -> list[dict]:
 
 def apply_row_action(rows: list[dict], action: str, kind: str) -> list[dict]:
     """Add, remove or move a choice row; reset the rows when the kind changes."""
-    if kind == Question.Kind.TRUE_FALSE:
-        texts = [row.get("text") for row in rows]
-        if texts != ["True", "False"]:
+    fixed = KINDS[kind].editor.fixed_texts
+    if fixed:
+        if [row.get("text") for row in rows] != list(fixed):
             right = next(
-                (row.get("text") for row in rows if row.get("is_correct")), "True"
+                (row.get("text") for row in rows if row.get("is_correct")), fixed[0]
             )
-            return [
-                {**row, "is_correct": row["text"] == right} for row in TRUE_FALSE_ROWS
-            ]
+            return [{"text": text, "is_correct": text == right} for text in fixed]
         return rows
     name, _, raw_index = action.partition("-")
     index = int(raw_index) if raw_index.isdigit() else -1
@@ -187,8 +150,9 @@ def choice_formset(kind: str, *, data=None, initial=None) -> BaseChoiceFormSet:
 
 
 class ImportForm(forms.Form):
-    FORMATS = [("gift", "GIFT"), ("aiken", "Aiken")]
-    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="gift")
+    format = forms.ChoiceField(
+        label=_("Format"), choices=list(FORMATS.items()), initial="gift"
+    )
     file = forms.FileField(label=_("File"), required=False)
     content = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -203,3 +167,65 @@ class ImportForm(forms.Form):
         else:
             raise ValidationError(_("Choose a file to import."), code="no_file")
         return data
+
+
+class QuestionEditor:
+    """The teacher's editor: the question's form and its kind's choice rows.
+
+    Unbound (GET), bound to a row action (add, remove, move a row, apply a kind: the
+    rows change, nothing is saved), or bound to a save.
+    """
+
+    def __init__(self, question: Question, data=None):
+        self.question = question
+        self.section = question.quiz.section
+        kind = data.get("kind", question.kind) if data is not None else question.kind
+        self.kind = kind if kind in Question.Kind.values else question.kind
+        self.editor = KINDS[self.kind].editor
+        self.is_bound = data is not None
+        self.row_action = data.get("row_action") if data is not None else None
+        if data is None:
+            self.form = QuestionForm(instance=question, section=self.section)
+            rows = (
+                rows_from_question(question)
+                if question.pk
+                else self.editor.default_rows
+            )
+            self.formset = choice_formset(self.kind, initial=rows)
+        elif self.row_action is not None:
+            rows = apply_row_action(rows_from_post(data), self.row_action, self.kind)
+            self.form = QuestionForm(
+                initial=data.dict(), instance=question, section=self.section
+            )
+            self.formset = choice_formset(self.kind, initial=rows)
+        else:
+            self.form = QuestionForm(data, instance=question, section=self.section)
+            self.formset = choice_formset(self.kind, data=data)
+
+    def is_valid(self) -> bool:
+        return (
+            self.is_bound
+            and self.row_action is None
+            and self.form.is_valid()
+            and self.formset.is_valid()
+        )
+
+    def save(self, *, user) -> Question:
+        """Save the question and its rows (a new version if learners answered it)."""
+        return services.save_question(
+            question=self.form.save(commit=False),
+            choices=self.formset.rows(),
+            user=user,
+        )
+
+    def context(self) -> dict:
+        return {
+            "quiz": self.question.quiz,
+            "section": self.section,
+            "question": self.question,
+            "form": self.form,
+            "formset": self.formset,
+            "kind": self.kind,
+            "editor": self.editor,
+            "kinds": Question.Kind.choices,
+        }

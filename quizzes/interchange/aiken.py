@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from quizzes.interchange import (
+from quizzes.interchange.parsed import (
     PHP_WHITESPACE,
     ParsedAnswer,
     ParsedQuestion,
@@ -26,8 +26,11 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def parse_aiken(data: str | bytes) -> ParseResult:
-    """Read an Aiken file; never raises: every problem is a ParseError in the result."""
+def parse_aiken(data: str | bytes, *, nearest_grade: bool = False) -> ParseResult:
+    """Read an Aiken file; never raises: every problem is a ParseError in the result.
+
+    Aiken has no weights, so `nearest_grade` (GIFT's option) changes nothing.
+    """
     text, error = decode(data, "Aiken")
     if error:
         return ParseResult(errors=[error])

@@ -1,12 +1,9 @@
 """The Teach area: teachers write, preview, publish, import and export questions."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,22 +11,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import bank, services
-from quizzes.aiken import export_aiken
-from quizzes.forms import SubmissionError, read_submission
-from quizzes.gift import export_gift
+from quizzes import services
+from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, Progress, Question, Quiz
-from quizzes.teach_forms import (
-    TRUE_FALSE_ROWS,
-    ImportForm,
-    QuestionForm,
-    apply_row_action,
-    choice_formset,
-    rows_from_post,
-    rows_from_question,
-)
-from relations.context_processors import is_teacher
+from quizzes.roles import teacher_required
+from quizzes.teach.forms import ImportForm, QuestionEditor
 from relations.models import Article, Section
 
 STATUS_COUNTS = {
@@ -39,19 +26,6 @@ STATUS_COUNTS = {
     )
     for status in Question.Status.values
 }
-
-
-def teacher_required(view):
-    """Teachers only: anonymous users go to log in, students get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_teacher(request.user):
-            raise PermissionDenied(_("Only teachers can use the Teach area."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET
@@ -102,7 +76,7 @@ def quiz_detail(request, quiz_id: int):
     questions = (
         quiz.questions.current()
         .select_related("updated_by", "created_by")
-        .annotate(answer_count=Count("answers"), average=Avg("answers__fraction"))
+        .with_stats()
         .order_by("position")
     )
     return TemplateResponse(
@@ -124,73 +98,35 @@ def _current_question(question_id: int) -> Question:
     return question
 
 
+def _new_question(quiz_id: int, kind: str | None) -> Question:
+    if kind not in Question.Kind.values:
+        kind = Question.Kind.SINGLE
+    return Question(quiz=_quiz(quiz_id), kind=kind)
+
+
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def question_edit(request, quiz_id: int | None = None, question_id: int | None = None):
     if question_id is not None:
         question = _current_question(question_id)
-        quiz = question.quiz
     else:
-        quiz = _quiz(quiz_id)
-        kind = request.GET.get("kind", Question.Kind.SINGLE)
-        if kind not in Question.Kind.values:
-            kind = Question.Kind.SINGLE
-        question = Question(quiz=quiz, kind=kind)
-    section = quiz.section
+        question = _new_question(quiz_id, request.GET.get("kind"))
+    data = request.POST if request.method == "POST" else None
+    editor = QuestionEditor(question, data)
     template = "quizzes/teach/question_form.html"
-    kind = request.POST.get("kind", question.kind)
-    if kind not in Question.Kind.values:
-        kind = question.kind
-    if request.method == "POST" and "row_action" in request.POST:
-        rows = apply_row_action(
-            rows_from_post(request.POST), request.POST["row_action"], kind
-        )
-        form = QuestionForm(
-            initial=request.POST.dict(), instance=question, section=section
-        )
-        formset = choice_formset(kind, initial=rows)
-        if request.htmx:
-            template += "#choice-rows"
-    elif request.method == "POST":
-        form = QuestionForm(request.POST, instance=question, section=section)
-        formset = choice_formset(kind, data=request.POST)
-        if form.is_valid() and formset.is_valid():
-            saved = services.save_question(
-                question=form.save(commit=False),
-                choices=formset.rows(),
-                user=request.user,
-            )
-            if question_id and saved.pk != question_id:  # a new version was made
-                messages.success(
-                    request,
-                    _(
-                        "Saved as version %(v)s: learners' past answers keep the version they answered."
-                    )
-                    % {"v": saved.version},
-                )
-            else:
-                messages.success(request, _("Question saved."))
-            return redirect("teach:quiz_detail", quiz.pk)
-    else:
-        form = QuestionForm(instance=question, section=section)
-        kind = question.kind
-        if question.pk:
-            rows = rows_from_question(question)
-        elif kind == Question.Kind.TRUE_FALSE:
-            rows = [dict(row) for row in TRUE_FALSE_ROWS]
+    if editor.row_action is not None and request.htmx:
+        template += "#choice-rows"
+    elif editor.is_valid():
+        saved = editor.save(user=request.user)
+        if question_id and saved.pk != question_id:  # a new version was made
+            message = _(
+                "Saved as version %(v)s: learners' past answers keep the version they answered."
+            ) % {"v": saved.version}
         else:
-            rows = [{}, {}, {}] if kind != Question.Kind.SHORT else [{}]
-        formset = choice_formset(kind, initial=rows)
-    context = {
-        "quiz": quiz,
-        "section": section,
-        "question": question,
-        "form": form,
-        "formset": formset,
-        "kind": kind,
-        "kinds": Question.Kind.choices,
-    }
-    return TemplateResponse(request, template, context)
+            message = _("Question saved.")
+        messages.success(request, message)
+        return redirect("teach:quiz_detail", question.quiz_id)
+    return TemplateResponse(request, template, editor.context())
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,18 +148,12 @@ def question_preview(request, question_id: int):
     status = 200
     if request.method == "POST":
         try:
-            submission = read_submission(question, request.POST)
-        except SubmissionError as error:
+            submission = question.read_answer(request.POST)
+        except ValidationError as error:
             item.error, status = error.message, 400
         else:
-            fraction = question.grade(submission)
-            item.answer = Answer(
-                question=question,
-                response=submission.as_json(),
-                fraction=fraction,
-                points=fraction * question.points,
-                is_checked=True,
-            )
+            values = question.answer_values(submission)
+            item.answer = Answer(question=question, is_checked=True, **values)
     template = "quizzes/teach/question_preview.html"
     if request.htmx:
         template += "#preview-card"
@@ -240,7 +170,7 @@ def question_status(request, question_id: int):
     if status not in Question.Status.values:
         return HttpResponse(_("Unknown status."), status=400)
     try:
-        services.set_status(question=question, status=status)
+        question.set_status(status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -260,9 +190,9 @@ def question_status(request, question_id: int):
 def question_delete(request, question_id: int):
     question = _current_question(question_id)
     try:
-        services.delete_question(question=question)
-    except services.QuizError as error:
-        messages.error(request, str(error))
+        question.delete_unanswered()
+    except ValidationError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Question deleted."))
     return redirect("teach:quiz_detail", question.quiz_id)
@@ -277,8 +207,8 @@ def import_file(request, quiz_id: int):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             raw = form.cleaned_data["raw"]
-            result = bank.PARSERS[form.cleaned_data["format"]](raw)
-            plan = bank.plan_import(quiz, result.questions, result.errors)
+            result = PARSERS[form.cleaned_data["format"]](raw)
+            plan = mapping.plan_import(quiz, result.questions, result.errors)
             content = raw.decode("utf-8", errors="replace") if result.ok else ""
             if plan.ok and request.POST.get("confirm") == "yes":
                 saved = services.import_questions(
@@ -311,20 +241,18 @@ def _download(text: str, filename: str) -> HttpResponse:
 @teacher_required
 def export_quiz(request, quiz_id: int, file_format: str):
     quiz = _quiz(quiz_id)
-    parsed = bank.parsed_quizzes(Quiz.objects.filter(pk=quiz.pk), categories=False)
+    parsed = mapping.parsed_quizzes(Quiz.objects.filter(pk=quiz.pk), categories=False)
     name = slugify(quiz.section.title) or f"quiz-{quiz.pk}"
-    if file_format == "gift":
-        return _download(export_gift(parsed), f"{name}.gift.txt")
-    if file_format == "aiken":
-        return _download(export_aiken(parsed), f"{name}.aiken.txt")
+    if file_format in EXPORTERS:
+        return _download(EXPORTERS[file_format](parsed), f"{name}.{file_format}.txt")
     return HttpResponse(_("Unknown format: use gift or aiken."), status=404)
 
 
 @require_GET
 @teacher_required
 def export_all(request):
-    parsed = bank.parsed_quizzes(Quiz.objects.all(), categories=True)
-    return _download(export_gift(parsed), "relations-questions.gift.txt")
+    parsed = mapping.parsed_quizzes(Quiz.objects.all(), categories=True)
+    return _download(EXPORTERS["gift"](parsed), "relations-questions.gift.txt")
 
 
 RECENT_ANSWERS = 5000
@@ -338,40 +266,21 @@ def quiz_results(request, quiz_id: int):
     questions = list(
         quiz.questions.current()
         .prefetch_related("choices")
-        .annotate(answer_count=Count("answers"), average=Avg("answers__fraction"))
+        .with_stats()
         .order_by("position")
     )
-    picks: dict[int, int] = {}
-    recent = (
-        Answer.objects.filter(question__in=questions)
-        .order_by("-answered_at")
-        .values_list("response", flat=True)[:RECENT_ANSWERS]
-    )
-    for response in recent:
-        for choice_id in response.get("choices", ()):
-            picks[choice_id] = picks.get(choice_id, 0) + 1
+    picks = Answer.objects.filter(question__in=questions).option_picks(RECENT_ANSWERS)
     for question in questions:
         question.option_stats = [
             (choice, picks.get(choice.pk, 0)) for choice in question.choices.all()
         ]
-    summary = Progress.objects.filter(
-        section=quiz.section, attempts_count__gt=0
-    ).aggregate(
-        learners=Count("pk"),
-        passed=Count("pk", filter=Q(first_passed_at__isnull=False)),
-        average_best=Avg("best_score"),
-    )
-    learners = Paginator(
-        Progress.objects.filter(section=quiz.section, attempts_count__gt=0)
-        .select_related("learner")
-        .order_by("learner__username"),
-        50,
-    ).get_page(request.GET.get("page"))
+    takers = Progress.objects.of_takers(quiz.section)
+    learners = takers.select_related("learner").order_by("learner__username")
     context = {
         "quiz": quiz,
         "questions": questions,
-        "summary": summary,
-        "learners": learners,
+        "summary": takers.summary(),
+        "learners": Paginator(learners, 50).get_page(request.GET.get("page")),
         "recent_limit": RECENT_ANSWERS,
     }
     return TemplateResponse(request, "quizzes/teach/quiz_results.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import teach_views as views
+from quizzes.teach import views
 
 app_name = "teach"
 

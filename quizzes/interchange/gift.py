@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
-from quizzes.interchange import (
+from quizzes.interchange.parsed import (
     PHP_WHITESPACE,
     ParsedAnswer,
     ParsedQuestion,
