@@ -9,13 +9,16 @@ writes the report. Survivors that no test can kill are explained in
 """
 
 import argparse
+import ast
 import datetime
 import importlib.metadata
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +102,45 @@ def prepare(target: Target) -> Path:
     ]
     with (work / "pyproject.toml").open("a") as pyproject:
         pyproject.write("\n".join(config).replace("'", '"'))
+    if target.functions:
+        only_functions(work / target.module, target.functions)
     return work
+
+
+def only_functions(path: Path, functions: tuple[str, ...]) -> None:
+    """Keep mutmut to these functions: every other line that can carry a comment gets
+    mutmut's `# pragma: no mutate` (in the scratch copy only)."""
+    source = path.read_text()
+    keep: set[int] = set()
+    found: set[str] = set()
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                visit(child, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                name = f"{prefix}{child.name}"
+                if name in functions:
+                    found.add(name)
+                    first = min(
+                        [child.lineno, *(d.lineno for d in child.decorator_list)]
+                    )
+                    keep.update(range(first, child.end_lineno + 1))
+
+    visit(ast.parse(source), "")
+    if missing := set(functions) - found:
+        raise SystemExit(f"Not in {path.name}: {', '.join(sorted(missing))}")
+    # A comment fits where a line ends outside any string: at NEWLINE and NL tokens.
+    ends = {
+        token.start[0]
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type in {tokenize.NEWLINE, tokenize.NL}
+    }
+    lines = source.splitlines()
+    for number in sorted(ends - keep):
+        if lines[number - 1].strip():
+            lines[number - 1] += "  # pragma: no mutate"
+    path.write_text("\n".join(lines) + "\n")
 
 
 def mutmut(work: Path, *args: str, check: bool = True) -> str:

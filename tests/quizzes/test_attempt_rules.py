@@ -5,16 +5,11 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Progress, Question
-from quizzes.services import (
-    QuizError,
-    finish_attempt,
-    record_answer,
-    start_attempt,
-)
 from tests.factories import make_question, make_quiz, make_user
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +37,7 @@ def test_partly_right_shows_the_points_earned_of_the_points_possible(
     quiz = make_quiz()
     question = make_question(quiz, "multiple", points=2)
     coal = question.choices.get(text="Coal")
-    attempt = start_attempt(learner=student, quiz=quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
     response = student_client.post(
         reverse("quizzes:check_answer", args=[attempt.pk, question.pk]),
         {"choice": [coal.pk]},
@@ -68,7 +63,7 @@ def test_partly_right_shows_fractions_of_a_point(student_client, student):
             ("Oil", False, ""),
         ],
     )
-    attempt = start_attempt(learner=student, quiz=quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
     coal = question.choices.get(text="Coal")
     response = student_client.post(
         reverse("quizzes:check_answer", args=[attempt.pk, question.pk]),
@@ -94,8 +89,8 @@ def test_starting_a_quiz_without_published_questions_is_refused(
 
 
 def test_start_refuses_an_empty_quiz_with_its_code(student):
-    with pytest.raises(QuizError) as error:
-        start_attempt(learner=student, quiz=make_quiz())
+    with pytest.raises(ValidationError) as error:
+        Attempt.objects.start(learner=student, quiz=make_quiz())
     assert error.value.code == "empty_quiz"
 
 
@@ -104,7 +99,7 @@ def test_start_keeps_the_quiz_settings_and_the_points_possible(student):
     make_question(quiz, points=2)
     make_question(quiz, "true_false", points=3)
     make_question(quiz, status="draft", points=5)
-    attempt = start_attempt(learner=student, quiz=quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
     assert attempt.feedback_mode == "deferred"
     assert attempt.points_possible == 5
     assert attempt.learner == student and not attempt.is_finished
@@ -117,7 +112,9 @@ def test_start_shuffles_questions_and_options_but_keeps_true_before_false(studen
     true_false = make_question(quiz, "true_false")
     orders, option_orders = set(), set()
     for seed in range(12):
-        attempt = start_attempt(learner=make_user(), quiz=quiz, rng=random.Random(seed))
+        attempt = Attempt.objects.start(
+            learner=make_user(), quiz=quiz, rng=random.Random(seed)
+        )
         orders.add(tuple(attempt.question_ids))
         option_orders.add(tuple(attempt.choice_order[str(questions[0].pk)]))
         true, false = true_false.choices.order_by("position")
@@ -129,31 +126,31 @@ def test_start_shuffles_questions_and_options_but_keeps_true_before_false(studen
 
 
 def test_start_resumes_the_unfinished_attempt(student, quiz):
-    first = start_attempt(learner=student, quiz=quiz)
-    assert start_attempt(learner=student, quiz=quiz).pk == first.pk
-    finish_attempt(attempt=first)
-    assert start_attempt(learner=student, quiz=quiz).pk != first.pk
+    first = Attempt.objects.start(learner=student, quiz=quiz)
+    assert Attempt.objects.start(learner=student, quiz=quiz).pk == first.pk
+    first.finish()
+    assert Attempt.objects.start(learner=student, quiz=quiz).pk != first.pk
 
 
 def test_max_attempts_counts_finished_attempts_only_once_used_up(student):
     quiz = make_quiz(max_attempts=2)
     make_question(quiz)
     for _ in range(2):
-        finish_attempt(attempt=start_attempt(learner=student, quiz=quiz))
-    with pytest.raises(QuizError) as error:
-        start_attempt(learner=student, quiz=quiz)
+        Attempt.objects.start(learner=student, quiz=quiz).finish()
+    with pytest.raises(ValidationError) as error:
+        Attempt.objects.start(learner=student, quiz=quiz)
     assert error.value.code == "no_attempts_left"
     # Another learner is not held by this learner's attempts.
-    assert start_attempt(learner=make_user(), quiz=quiz)
+    assert Attempt.objects.start(learner=make_user(), quiz=quiz)
 
 
 def test_an_answer_earns_its_fraction_of_the_question_points(student):
     quiz = make_quiz()
     question = make_question(quiz, "multiple", points=4)
     coal = question.choices.get(text="Coal")
-    attempt = start_attempt(learner=student, quiz=quiz)
-    answer = record_answer(
-        attempt=attempt, question=question, submission=Submission(choice_ids=(coal.pk,))
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    answer = attempt.record_answer(
+        question=question, submission=Submission(choice_ids=(coal.pk,))
     )
     assert answer.fraction == Decimal("0.5") and answer.points == 2
     assert answer.is_checked
@@ -163,11 +160,9 @@ def test_an_answer_earns_its_fraction_of_the_question_points(student):
 def test_an_immediate_answer_stands_once_given(student):
     quiz = make_quiz()
     question = make_question(quiz)
-    attempt = start_attempt(learner=student, quiz=quiz)
-    record_answer(attempt=attempt, question=question, submission=wrong(question))
-    again = record_answer(
-        attempt=attempt, question=question, submission=right(question)
-    )
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.record_answer(question=question, submission=wrong(question))
+    again = attempt.record_answer(question=question, submission=right(question))
     assert again.fraction == 0
     assert Answer.objects.get().fraction == 0
 
@@ -175,23 +170,21 @@ def test_an_immediate_answer_stands_once_given(student):
 def test_a_deferred_answer_can_change_until_the_end_and_is_not_checked(student):
     quiz = make_quiz(feedback_mode="deferred")
     question = make_question(quiz)
-    attempt = start_attempt(learner=student, quiz=quiz)
-    first = record_answer(
-        attempt=attempt, question=question, submission=wrong(question)
-    )
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    first = attempt.record_answer(question=question, submission=wrong(question))
     assert not first.is_checked
-    record_answer(attempt=attempt, question=question, submission=right(question))
+    attempt.record_answer(question=question, submission=right(question))
     answer = Answer.objects.get()
     assert answer.fraction == 1 and answer.points == 1 and not answer.is_checked
     assert answer.response == right(question).as_json()
 
 
 def test_no_answer_is_taken_after_the_attempt_is_finished(student, quiz):
-    attempt = start_attempt(learner=student, quiz=quiz)
-    finish_attempt(attempt=attempt)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.finish()
     question = Question.objects.get(pk=attempt.question_ids[0])
-    with pytest.raises(QuizError) as error:
-        record_answer(attempt=attempt, question=question, submission=right(question))
+    with pytest.raises(ValidationError) as error:
+        attempt.record_answer(question=question, submission=right(question))
     assert error.value.code == "finished"
     assert not Answer.objects.exists()
 
@@ -210,10 +203,10 @@ def test_finish_scores_points_earned_over_points_possible(
 ):
     quiz = make_quiz(pass_mark=67)
     questions = [make_question(quiz) for _ in range(3)]
-    attempt = start_attempt(learner=student, quiz=quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
     for question in questions[:right_answers]:
-        record_answer(attempt=attempt, question=question, submission=right(question))
-    assert finish_attempt(attempt=attempt) is True
+        attempt.record_answer(question=question, submission=right(question))
+    assert attempt.finish() is True
     attempt.refresh_from_db()
     assert attempt.score == score and attempt.passed is passed
     assert attempt.points_earned == right_answers and attempt.points_possible == 3
@@ -223,21 +216,19 @@ def test_finish_scores_points_earned_over_points_possible(
 def test_a_score_equal_to_the_pass_mark_passes(student):
     quiz = make_quiz(pass_mark=50)
     questions = [make_question(quiz) for _ in range(2)]
-    attempt = start_attempt(learner=student, quiz=quiz)
-    record_answer(
-        attempt=attempt, question=questions[0], submission=right(questions[0])
-    )
-    finish_attempt(attempt=attempt)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.record_answer(question=questions[0], submission=right(questions[0]))
+    attempt.finish()
     attempt.refresh_from_db()
     assert attempt.score == 50 and attempt.passed
 
 
 def test_finishing_twice_changes_nothing_the_second_time(student, quiz):
-    attempt = start_attempt(learner=student, quiz=quiz)
-    assert finish_attempt(attempt=attempt) is True
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    assert attempt.finish() is True
     finished_at = Attempt.objects.get().finished_at
     again = Attempt.objects.get()
-    assert finish_attempt(attempt=again) is False
+    assert again.finish() is False
     assert Attempt.objects.get().finished_at == finished_at
     assert Progress.objects.get(learner=student).attempts_count == 1
 
@@ -252,8 +243,8 @@ def test_finish_counts_points_possible_when_the_attempt_did_not_store_them(stude
         question_ids=[one.pk, three.pk],
         feedback_mode="immediate",
     )
-    record_answer(attempt=attempt, question=three, submission=right(three))
-    finish_attempt(attempt=attempt)
+    attempt.record_answer(question=three, submission=right(three))
+    attempt.finish()
     attempt.refresh_from_db()
     assert attempt.points_possible == 4 and attempt.score == 75
 
@@ -263,9 +254,9 @@ def test_progress_keeps_the_best_and_the_last_score_and_the_first_pass(student):
     question = make_question(quiz)
     scores = []
     for answer in (right, wrong, right):
-        attempt = start_attempt(learner=student, quiz=quiz)
-        record_answer(attempt=attempt, question=question, submission=answer(question))
-        finish_attempt(attempt=attempt)
+        attempt = Attempt.objects.start(learner=student, quiz=quiz)
+        attempt.record_answer(question=question, submission=answer(question))
+        attempt.finish()
         progress = Progress.objects.get(learner=student)
         scores.append((progress.last_score, progress.best_score, progress.state))
         if len(scores) == 1:
@@ -281,9 +272,9 @@ def test_progress_keeps_the_best_and_the_last_score_and_the_first_pass(student):
 def test_progress_after_a_failed_attempt_asks_for_another_try(student):
     quiz = make_quiz()
     question = make_question(quiz)
-    attempt = start_attempt(learner=student, quiz=quiz)
-    record_answer(attempt=attempt, question=question, submission=wrong(question))
-    finish_attempt(attempt=attempt)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.record_answer(question=question, submission=wrong(question))
+    attempt.finish()
     progress = Progress.objects.get(learner=student)
     assert progress.state == "retry" and progress.first_passed_at is None
     assert progress.best_score == 0 and progress.last_score == 0
@@ -299,7 +290,7 @@ def test_finishing_an_attempt_made_elsewhere_marks_the_lesson_read(student):
         feedback_mode="immediate",
         points_possible=1,
     )
-    finish_attempt(attempt=attempt)
+    attempt.finish()
     progress = Progress.objects.get(learner=student)
     assert progress.read_at == attempt.started_at
     assert progress.attempts_count == 1

@@ -17,6 +17,7 @@ from quizzes.grading import (
     grade_single,
     normalize_typed,
     parse_number,
+    percent,
 )
 from quizzes.models import Choice
 
@@ -329,3 +330,23 @@ def test_a_stored_submission_keeps_only_what_was_sent():
     assert Submission(choice_ids=(3, 1)).as_json() == {"choices": [3, 1]}
     assert Submission(text="x").as_json() == {"text": "x"}
     assert Submission(matches={4: "Iran"}).as_json() == {"matches": {"4": "Iran"}}
+
+
+# "Your score is the points earned out of the points possible", in percent.
+@pytest.mark.parametrize(
+    ("earned", "possible", "score"),
+    [
+        ("3", "3", "100.00"),
+        ("0", "3", "0.00"),
+        ("1", "3", "33.33"),
+        ("2", "3", "66.67"),  # two places, rounded to the nearest
+        ("1.5", "2", "75.00"),
+        ("0.333", "1", "33.30"),
+        ("1", "8", "12.50"),
+        ("0", "0", "0"),  # nothing possible: zero, not an error
+    ],
+)
+def test_score_in_percent(earned, possible, score):
+    result = percent(Decimal(earned), Decimal(possible))
+    assert result == Decimal(score)
+    assert str(result) == score

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Question, Quiz
-from quizzes.services import record_answer, start_attempt
 from relations.models import Article
 from tests.factories import make_article, make_question, make_quiz, make_section
 
@@ -26,9 +25,8 @@ def quiz():
 
 
 def answered(question, learner) -> Answer:
-    attempt = start_attempt(learner=learner, quiz=question.quiz)
-    return record_answer(
-        attempt=attempt,
+    attempt = Attempt.objects.start(learner=learner, quiz=question.quiz)
+    return attempt.record_answer(
         question=question,
         submission=Submission(choice_ids=(question.choices.first().pk,)),
     )
@@ -70,7 +68,9 @@ def test_publish_from_teach_makes_a_draft_visible_to_learners(
     assert "“Which river?” is now published." in page(response)
     question.refresh_from_db()
     assert question.status == "published"
-    assert start_attempt(learner=student, quiz=quiz).question_ids == [question.pk]
+    assert Attempt.objects.start(learner=student, quiz=quiz).question_ids == [
+        question.pk
+    ]
 
 
 def test_archive_from_teach_takes_a_question_out_of_new_attempts(
@@ -86,7 +86,7 @@ def test_archive_from_teach_takes_a_question_out_of_new_attempts(
     assert "“Which sea?” is now archived." in page(response)
     question.refresh_from_db()
     assert question.status == "archived"
-    assert start_attempt(learner=student, quiz=quiz).question_ids == [kept.pk]
+    assert Attempt.objects.start(learner=student, quiz=quiz).question_ids == [kept.pk]
 
 
 def test_back_to_draft_from_teach(teacher_client, quiz):
