@@ -54,13 +54,13 @@ TARGETS = (
     ),
     Target(
         name="gift",
-        module="quizzes/gift.py",
+        module="quizzes/interchange/gift.py",
         tests=("tests/quizzes/test_gift.py", "tests/quizzes/test_gift_errors.py"),
         goal=80,
     ),
     Target(
         name="aiken",
-        module="quizzes/aiken.py",
+        module="quizzes/interchange/aiken.py",
         tests=("tests/quizzes/test_aiken.py",),
         goal=80,
     ),

@@ -9,7 +9,6 @@ from django.db import models
 from quizzes.models import Answer, Attempt, Choice, Progress, Question
 from relations.models import Article, Section
 
-
 POINT = Decimal("0.001")
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from quizzes.gift import parse_gift
+from quizzes.interchange.gift import parse_gift
 
 CATEGORY = (
     "Write `$CATEGORY: path` alone, with a category path, followed by a blank line."
