@@ -294,3 +294,12 @@ def test_finishing_an_attempt_made_elsewhere_marks_the_lesson_read(student):
     progress = Progress.objects.get(learner=student)
     assert progress.read_at == attempt.started_at
     assert progress.attempts_count == 1
+
+
+def test_finishing_one_attempt_leaves_everyone_elses_open(student, other_student, quiz):
+    mine = Attempt.objects.start(learner=student, quiz=quiz)
+    theirs = Attempt.objects.start(learner=other_student, quiz=quiz)
+    mine.finish()
+    theirs.refresh_from_db()
+    assert not theirs.is_finished and theirs.score is None
+    assert theirs.finish() is True
