@@ -39,6 +39,7 @@ class Outcome:
     statuses: dict[str, str] = field(default_factory=dict)  # mutant name -> status
     diffs: dict[str, str] = field(default_factory=dict)  # survivor -> its diff
     seconds: float = 0.0
+    commit: str = ""
 
     def count(self, *statuses: str) -> int:
         return sum(1 for status in self.statuses.values() if status in statuses)
@@ -104,6 +105,7 @@ def prepare(target: Target) -> Path:
         pyproject.write("\n".join(config).replace("'", '"'))
     if target.functions:
         only_functions(work / target.module, target.functions)
+    (work / "commit").write_text(commit() + "\n")
     return work
 
 
@@ -180,6 +182,8 @@ def collect(target: Target) -> Outcome | None:
     if not (work / "mutants").is_dir():
         return None
     outcome = Outcome(target=target)
+    if (work / "commit").is_file():
+        outcome.commit = (work / "commit").read_text().strip()
     if (work / "seconds").is_file():
         outcome.seconds = float((work / "seconds").read_text())
     for line in mutmut(work, "results", "--all", "true").splitlines():
@@ -205,7 +209,7 @@ def function_of(name: str) -> str:
     """quizzes.grading.x_grade_short__mutmut_3 -> grade_short (methods: Class.method)."""
     last = name.rsplit(".", 1)[-1]
     last = re.sub(r"__mutmut_\d+$", "", last)
-    last = re.sub(r"^x_", "", last)
+    last = re.sub(r"^x[_ǁ]", "", last)
     return last.replace("ǁ", ".").strip(".")
 
 
@@ -258,6 +262,20 @@ def write_report(outcomes: list[Outcome]) -> None:
         details.append(
             "Tests: " + ", ".join(f"`{test}`" for test in outcome.target.tests) + "."
         )
+        if outcome.target.functions:
+            details.append(
+                "Functions: "
+                + ", ".join(f"`{name}`" for name in outcome.target.functions)
+                + "."
+            )
+        if outcome.commit:
+            details.append(f"Run at commit `{outcome.commit}`.")
+        unchecked = outcome.count("not checked")
+        if unchecked:
+            details.append(
+                f"**Incomplete run: {unchecked} mutants were not checked** "
+                "(the counts above are of the checked ones)."
+            )
         if not outcome.survivors:
             details += ["", "Every mutant was killed."]
         for name in outcome.survivors:
