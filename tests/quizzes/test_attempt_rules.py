@@ -92,6 +92,7 @@ def test_start_refuses_an_empty_quiz_with_its_code(student):
     with pytest.raises(ValidationError) as error:
         Attempt.objects.start(learner=student, quiz=make_quiz())
     assert error.value.code == "empty_quiz"
+    assert error.value.messages == ["This quiz has no questions yet."]
 
 
 def test_start_keeps_the_quiz_settings_and_the_points_possible(student):
@@ -140,6 +141,7 @@ def test_max_attempts_counts_finished_attempts_only_once_used_up(student):
     with pytest.raises(ValidationError) as error:
         Attempt.objects.start(learner=student, quiz=quiz)
     assert error.value.code == "no_attempts_left"
+    assert error.value.messages == ["You have used all the attempts this quiz allows."]
     # Another learner is not held by this learner's attempts.
     assert Attempt.objects.start(learner=make_user(), quiz=quiz)
 
@@ -186,6 +188,7 @@ def test_no_answer_is_taken_after_the_attempt_is_finished(student, quiz):
     with pytest.raises(ValidationError) as error:
         attempt.record_answer(question=question, submission=right(question))
     assert error.value.code == "finished"
+    assert error.value.messages == ["This attempt is finished."]
     assert not Answer.objects.exists()
 
 
