@@ -18,7 +18,16 @@ from django.utils.translation import ngettext
 
 from quizzes.forms import QuestionForm
 from quizzes.interchange import gift, mapping
-from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
+from quizzes.models import (
+    Answer,
+    Attempt,
+    Choice,
+    Classroom,
+    Membership,
+    Progress,
+    Question,
+    Quiz,
+)
 from quizzes.roles import TEACHERS_GROUP
 from relations.admin import (
     AdvisedDeleteInlineFormSet,
@@ -162,6 +171,7 @@ class ChoiceInline(admin.TabularInline):
         "value",
         "tolerance",
         "feedback",
+        "misconception",
     ]
     ordering = ["position"]
     extra = 0
@@ -710,3 +720,50 @@ class UserAdmin(ProtectedDeleteMixin, auth_admin.UserAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+
+
+# Classes: admins see every class -------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["learner", "joined_at"]
+    readonly_fields = ["joined_at"]
+    raw_id_fields = ["learner"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("learner")
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ["name", "join_code", "teacher_names", "learner_count", "created_at"]
+    list_filter = [("articles", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["name", "join_code", "teachers__username", "teachers__email"]
+    filter_horizontal = ["teachers", "articles"]
+    readonly_fields = ["created_at"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("teachers")
+            .annotate(learner_count=Count("memberships", distinct=True))
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teachers":
+            kwargs["queryset"] = User.objects.filter(
+                Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True)
+            ).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("teachers"))
+    def teacher_names(self, classroom):
+        return ", ".join(t.get_username() for t in classroom.teachers.all())
+
+    @admin.display(description=_("learners"), ordering="learner_count")
+    def learner_count(self, classroom):
+        return classroom.learner_count

@@ -89,12 +89,20 @@ def load_course(directory: Path = FIRST_COURSE, *, apps=global_apps) -> LoadRepo
     return report
 
 
+def _has_misconceptions(Choice) -> bool:
+    """Historical models from before the field was added do not have it."""
+    return any(f.name == "misconception" for f in Choice._meta.get_fields())
+
+
 def _load_questions(
     Question, Choice, quiz, questions: list[dict], report: LoadReport
 ) -> None:
     known = set(
         quiz.questions.exclude(external_id="").values_list("external_id", flat=True)
     )
+    tags = _has_misconceptions(Choice)
+    if tags:
+        _fill_misconceptions(Choice, quiz, [q for q in questions if q["key"] in known])
     position = (quiz.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     for data in questions:
         if data["key"] in known:
@@ -133,6 +141,7 @@ def _load_questions(
                 text=row["text"],
                 is_correct=row.get("is_correct", False),
                 feedback=row.get("feedback", ""),
+                **({"misconception": _tag(row)} if tags else {}),
             )
             for index, row in enumerate(rows, start=1)
         ]
@@ -140,3 +149,54 @@ def _load_questions(
         random.SystemRandom().shuffle(choices)
         Choice.objects.bulk_create(choices)
         report.created.append(f"question {data['key']}")
+
+
+def _tag(row: dict) -> str:
+    """A wrong option's misconception tag, as the field holds it."""
+    if row.get("is_correct"):
+        return ""
+    return " ".join(str(row.get("misconception", "")).split())[:120]
+
+
+def _fill_misconceptions(Choice, quiz, questions: list[dict]) -> int:
+    """Tag the already loaded options whose tag is still empty; never change a tag."""
+    wanted = {
+        (data["key"], row["text"]): _tag(row)
+        for data in questions
+        for row in data.get("choices", ())
+        if _tag(row)
+    }
+    if not wanted:
+        return 0
+    keys = {key for key, _text in wanted}
+    untagged = Choice.objects.filter(
+        question__quiz=quiz,
+        question__is_current=True,
+        question__external_id__in=keys,
+        misconception="",
+    ).select_related("question")
+    changed = []
+    for choice in untagged:
+        tag = wanted.get((choice.question.external_id, choice.text))
+        if tag:
+            choice.misconception = tag
+            changed.append(choice)
+    Choice.objects.bulk_update(changed, ["misconception"])
+    return len(changed)
+
+
+def tag_misconceptions(directory: Path = FIRST_COURSE, *, apps=global_apps) -> int:
+    """Tag the course's loaded options from its files (for databases loaded before tags)."""
+    Quiz = apps.get_model("quizzes", "Quiz")
+    Choice = apps.get_model("quizzes", "Choice")
+    course = read_course(directory)
+    changed = 0
+    with transaction.atomic():
+        for data in course["sections"]:
+            quiz = Quiz.objects.filter(
+                section__article__slug=course["article"]["slug"],
+                section__slug=data["slug"],
+            ).first()
+            if quiz is not None:
+                changed += _fill_misconceptions(Choice, quiz, data["quiz"]["questions"])
+    return changed

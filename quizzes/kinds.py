@@ -25,7 +25,8 @@ class Editor:
     """How the teacher's editor shows a kind's choice rows."""
 
     legend: Promise
-    # The row fields shown, of: text, match_text, value, tolerance, is_correct, feedback.
+    # The row fields shown, of: text, match_text, value, tolerance, is_correct, feedback,
+    # misconception (wrong options only).
     fields: tuple[str, ...]
     text_label: Promise = _("Choice text")
     add_label: Promise = _("Add a choice")
@@ -129,7 +130,7 @@ def check_matching(choices: list) -> None:
         )
 
 
-_OPTIONS = ("text", "is_correct", "feedback")
+_OPTIONS = ("text", "is_correct", "feedback", "misconception")
 
 KINDS: dict[str, KindRules] = {
     rules.kind: rules

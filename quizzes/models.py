@@ -1,4 +1,5 @@
 import random
+import secrets
 from contextlib import nullcontext
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading
 from relations.markup import contains_quote, inline_html, render_markdown
-from relations.models import Section
+from relations.models import Article, Section
 
 
 class QuizQuerySet(models.QuerySet):
@@ -343,6 +344,18 @@ class Question(models.Model):
         self.rules.check_choices(choices)
 
 
+class ChoiceQuerySet(models.QuerySet):
+    def misconception_tags(self, article_id: int):
+        """The misconception tags used in a course, A to Z, for the editor to suggest."""
+        return (
+            self.filter(question__quiz__section__article_id=article_id)
+            .exclude(misconception="")
+            .values_list("misconception", flat=True)
+            .distinct()
+            .order_by("misconception")
+        )
+
+
 class Choice(models.Model):
     """An option of a question; for short answers an accepted answer, for matching a pair."""
 
@@ -363,6 +376,19 @@ class Choice(models.Model):
         _("tolerance"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     match_text = models.CharField(_("matches"), max_length=1000, blank=True)
+    misconception = models.CharField(
+        _("misconception"),
+        max_length=120,
+        blank=True,
+        # Rows written by code that predates the field (a data migration) get "" too.
+        default="",
+        db_default="",
+        help_text=_(
+            "Wrong options: the wrong idea a learner who picks it holds, in a few words."
+        ),
+    )
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "position"]
@@ -709,3 +735,101 @@ class Progress(models.Model):
         if self.read_at:
             return "read"
         return "not_started"
+
+
+# No 0/O or 1/I/L: codes are read aloud and copied from a board.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    return "".join(
+        secrets.choice(JOIN_CODE_ALPHABET) for _index in range(JOIN_CODE_LENGTH)
+    )
+
+
+def normalize_join_code(code: str) -> str:
+    """What a learner typed, as stored: upper case, no spaces or dashes."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def taught_by(self, user):
+        return self.filter(teachers=user)
+
+
+class Classroom(models.Model):
+    """A teacher's class: learners who joined with its code, studying some articles."""
+
+    name = models.CharField(_("name"), max_length=200)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="taught_classrooms",
+        verbose_name=_("teachers"),
+    )
+    learners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="classrooms",
+        verbose_name=_("learners"),
+    )
+    articles = models.ManyToManyField(
+        Article, related_name="classrooms", verbose_name=_("articles")
+    )
+    join_code = models.CharField(
+        _("join code"), max_length=20, unique=True, default=new_join_code
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("classes:classroom_detail", args=[self.pk])
+
+    def join_url(self) -> str:
+        return reverse("classes:join_link", args=[self.join_code])
+
+    def regenerate_code(self) -> None:
+        """A new join code: the old one and its link stop working."""
+        self.join_code = new_join_code()
+        self.save(update_fields=["join_code"])
+
+    def is_taught_by(self, user) -> bool:
+        return self.teachers.filter(pk=user.pk).exists()
+
+
+class Membership(models.Model):
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("class"),
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("learner"),
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["classroom", "learner__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "learner"], name="membership_once_per_class"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.classroom}"

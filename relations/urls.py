@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teach/", include("quizzes.teach.urls")),
+    # Before quizzes.urls: "classes/" would otherwise read as an article's slug.
+    path("", include("quizzes.classes.urls")),
     path("", include("quizzes.urls")),
 ]
 

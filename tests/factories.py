@@ -4,7 +4,7 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Choice, Classroom, Question, Quiz
 from relations.models import Article, Section
 
 _counter = itertools.count(1)
@@ -105,3 +105,71 @@ def make_quiz_with_questions(
     for index in range(count):
         make_question(quiz, kinds[index % len(kinds)])
     return quiz
+
+
+def make_classroom(teacher: User, *articles: Article, **fields) -> Classroom:
+    classroom = Classroom.objects.create(
+        name=fields.pop("name", f"Class {next(_counter)}"), **fields
+    )
+    classroom.teachers.add(teacher)
+    classroom.articles.add(*articles)
+    return classroom
+
+
+def make_finished_attempt(learner: User, quiz: Quiz, answers: dict, *, when=None):
+    """A finished attempt at the quiz: answers maps a question to the Choice(s) picked
+    or to a fraction; questions left out were shown but not answered. Progress follows."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from quizzes.models import Answer, Attempt, Progress
+
+    questions = list(quiz.questions.current().order_by("position"))
+    started = when or timezone.now()
+    attempt = Attempt.objects.create(
+        learner=learner,
+        quiz=quiz,
+        question_ids=[q.pk for q in questions],
+        feedback_mode=quiz.feedback_mode,
+        started_at=started,
+    )
+    earned = Decimal(0)
+    for question, given in answers.items():
+        if isinstance(given, (int, float, Decimal)) and not isinstance(given, bool):
+            fraction, response = Decimal(str(given)), {"text": "typed"}
+        else:
+            picked = given if isinstance(given, (list, tuple)) else [given]
+            right = {c.pk for c in question.choices.all() if c.is_correct}
+            chosen = {c.pk for c in picked}
+            fraction = Decimal(1 if chosen == right else 0)
+            response = {"choices": sorted(chosen)}
+        Answer.objects.create(
+            attempt=attempt,
+            question=question,
+            response=response,
+            fraction=fraction,
+            points=fraction * question.points,
+            is_checked=True,
+            answered_at=started + timedelta(seconds=10),
+        )
+        earned += fraction * question.points
+    possible = Decimal(sum(q.points for q in questions))
+    score = (earned / possible * 100).quantize(Decimal("0.01")) if possible else 0
+    attempt.finished_at = started + timedelta(minutes=1)
+    attempt.points_earned, attempt.points_possible = earned, possible
+    attempt.score, attempt.passed = score, score >= quiz.pass_mark
+    attempt.save()
+    progress, _created = Progress.objects.get_or_create(
+        learner=learner, section=quiz.section
+    )
+    progress.attempts_count += 1
+    progress.last_score = score
+    progress.last_attempt_at = attempt.finished_at
+    if progress.best_score is None or score > progress.best_score:
+        progress.best_score = score
+    if attempt.passed and not progress.first_passed_at:
+        progress.first_passed_at = attempt.finished_at
+    progress.save()
+    return attempt

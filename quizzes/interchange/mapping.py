@@ -1,6 +1,7 @@
 """Between our questions and the interchange formats (GIFT, Aiken): import plans and export."""
 
 import html
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -134,7 +135,70 @@ def _plan_one(question: ParsedQuestion) -> PlannedQuestion:
     from quizzes.kinds import KINDS
 
     choices = KINDS[question.kind].import_rows(question, fields, warnings)
+    import_misconceptions(fields, choices, warnings)
     return PlannedQuestion(question, fields, choices, warnings=warnings)
+
+
+# `[tag:misconception:…]`: Moodle's tag syntax, with our prefix.
+MISCONCEPTION_TAG = re.compile(r"\s*\[tag:misconception:([^\]]*)\]", re.I)
+MISCONCEPTION_PREFIX = "misconception:"
+MISCONCEPTION_MAX_LENGTH = 120
+
+
+def _clean_tag(value: str) -> str:
+    return " ".join(value.split())[:MISCONCEPTION_MAX_LENGTH]
+
+
+def import_misconceptions(fields: dict, rows: list[dict], warnings: list) -> None:
+    """Misconception tags to wrong options.
+
+    On an option's feedback, `[tag:misconception:…]` tags that option (and leaves the
+    feedback). In the question's tags (`// [tag:misconception:…]`), it tags every wrong
+    option that has no tag of its own. Right options take no tag.
+    """
+    tags = []
+    for tag in fields.get("tags", []):
+        if tag.lower().startswith(MISCONCEPTION_PREFIX):
+            tags.append(_clean_tag(tag[len(MISCONCEPTION_PREFIX) :]))
+    if tags:
+        fields["tags"] = [
+            tag
+            for tag in fields["tags"]
+            if not tag.lower().startswith(MISCONCEPTION_PREFIX)
+        ]
+    default = tags[-1] if tags else ""
+    tagged = 0
+    for row in rows:
+        found = MISCONCEPTION_TAG.findall(row.get("feedback", ""))
+        if found:
+            row["feedback"] = MISCONCEPTION_TAG.sub("", row["feedback"]).strip()
+        own = _clean_tag(found[-1]) if found else ""
+        if row.get("is_correct"):
+            if own:
+                warnings.append(
+                    _("“%(text)s” is a right option: its misconception tag is ignored.")
+                    % {"text": row.get("text") or row.get("match_text", "")}
+                )
+            continue
+        if own or default:
+            row["misconception"] = own or default
+            tagged += 1
+    if default and not tagged:
+        warnings.append(
+            _(
+                "The misconception tag “%(tag)s” is ignored: the question has no wrong option."
+            )
+            % {"tag": default}
+        )
+
+
+def _tagged_feedback(choice) -> str:
+    """A wrong option's feedback with its misconception tag, as the import reads it back."""
+    if choice.is_correct or not choice.misconception:
+        return choice.feedback
+    # A tag cannot hold "]": it would end the tag.
+    mark = f"[tag:misconception:{choice.misconception.replace(']', ')')}]"
+    return f"{choice.feedback} {mark}" if choice.feedback else mark
 
 
 def import_true_false(question: ParsedQuestion, fields: dict, warnings: list) -> list:
@@ -270,13 +334,17 @@ def to_parsed(question: Question) -> ParsedQuestion:
 def export_true_false(question: Question, choices: list, parsed: ParsedQuestion):
     by_text = {c.text: c for c in choices}
     parsed.correct_answer = bool(by_text.get("True") and by_text["True"].is_correct)
-    parsed.feedback_true = by_text["True"].feedback if "True" in by_text else ""
-    parsed.feedback_false = by_text["False"].feedback if "False" in by_text else ""
+    parsed.feedback_true = (
+        _tagged_feedback(by_text["True"]) if "True" in by_text else ""
+    )
+    parsed.feedback_false = (
+        _tagged_feedback(by_text["False"]) if "False" in by_text else ""
+    )
 
 
 def export_single(question: Question, choices: list, parsed: ParsedQuestion):
     parsed.answers = [
-        ParsedAnswer(c.text, ONE if c.is_correct else Decimal(0), c.feedback)
+        ParsedAnswer(c.text, ONE if c.is_correct else Decimal(0), _tagged_feedback(c))
         for c in choices
     ]
 
@@ -285,7 +353,7 @@ def export_multiple(question: Question, choices: list, parsed: ParsedQuestion):
     right = [c for c in choices if c.is_correct]
     share = _nearest_fraction(ONE / max(len(right), 1))
     parsed.answers = [
-        ParsedAnswer(c.text, share if c.is_correct else -share, c.feedback)
+        ParsedAnswer(c.text, share if c.is_correct else -share, _tagged_feedback(c))
         for c in choices
     ]
 

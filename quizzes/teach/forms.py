@@ -19,7 +19,9 @@ ROW_FIELDS = (
     "value",
     "tolerance",
     "match_text",
+    "misconception",
 )
+MISCONCEPTION_LIST = "misconception-tags"
 
 
 class ChoiceForm(forms.Form):
@@ -40,6 +42,30 @@ class ChoiceForm(forms.Form):
         min_value=0,
     )
     match_text = forms.CharField(label=_("Matches"), max_length=1000, required=False)
+    misconception = forms.CharField(
+        label=_("Misconception"),
+        max_length=120,
+        required=False,
+        # Suggests the tags already used in the course (a <datalist>, no script).
+        widget=forms.TextInput(
+            attrs={"list": MISCONCEPTION_LIST, "autocomplete": "off"}
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["misconception"] = " ".join((data.get("misconception") or "").split())
+        if data.get("is_correct") and data["misconception"]:
+            self.add_error(
+                "misconception",
+                ValidationError(
+                    _(
+                        "A right option holds no misconception: clear it or untick Right."
+                    ),
+                    code="misconception_on_right",
+                ),
+            )
+        return data
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -65,6 +91,8 @@ class BaseChoiceFormSet(forms.BaseFormSet):
             data["text"] = data["text"] or ""
             data["match_text"] = data["match_text"] or ""
             data["feedback"] = data["feedback"] or ""
+            if "misconception" not in self.editor.fields:
+                data["misconception"] = ""
             if self.editor.is_right is not None:
                 data["is_correct"] = self.editor.is_right(data)
             rows.append(data)
@@ -115,6 +143,7 @@ def rows_from_question(question: Question) -> list[dict]:
             "value": choice.value,
             "tolerance": choice.tolerance,
             "match_text": choice.match_text,
+            "misconception": choice.misconception,
         }
         for choice in question.choices.all()
     ]
@@ -228,4 +257,9 @@ class QuestionEditor:
             "kind": self.kind,
             "editor": self.editor,
             "kinds": Question.Kind.choices,
+            # Lazy: only the whole page lists them, not the htmx rows.
+            "misconception_tags": Choice.objects.misconception_tags(
+                self.section.article_id
+            ),
+            "misconception_list": MISCONCEPTION_LIST,
         }

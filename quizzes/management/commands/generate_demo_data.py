@@ -14,14 +14,24 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.backends.utils import format_number
 from django.utils import timezone
 
 from quizzes.grading import Submission
-from quizzes.models import Answer, Attempt, Choice, Progress, Question, Quiz
+from quizzes.models import (
+    Answer,
+    Attempt,
+    Choice,
+    Classroom,
+    Membership,
+    Progress,
+    Question,
+    Quiz,
+)
+from quizzes.roles import TEACHERS_GROUP, is_teacher
 from relations.models import Article
 
 DEFAULT_PASSWORD = "relations-demo-password"
@@ -254,12 +264,34 @@ class Command(BaseCommand):
             default=DEFAULT_PASSWORD,
             help="The password every demo learner shares.",
         )
+        parser.add_argument(
+            "--classes",
+            type=int,
+            default=0,
+            help="Place the learners in this many classes, in turn (default: none).",
+        )
+        parser.add_argument(
+            "--teacher",
+            default="",
+            help="Username of the teacher of those classes (default: <prefix>-teacher, "
+            "created with the learners' password).",
+        )
 
     def handle(
-        self, *args, learners: int, seed: int, prefix: str, password: str, **options
+        self,
+        *args,
+        learners: int,
+        seed: int,
+        prefix: str,
+        password: str,
+        classes: int = 0,
+        teacher: str = "",
+        **options,
     ):
         if learners < 1:
             raise CommandError("--learners must be at least 1.")
+        if classes < 0:
+            raise CommandError("--classes cannot be negative.")
         if not re.fullmatch(r"[\w.@+-]+", prefix) or len(prefix) > 140:
             raise CommandError("--prefix may hold letters, digits and @ . + - _ only.")
         course = published_course()
@@ -278,6 +310,10 @@ class Command(BaseCommand):
                 self.create_batch(
                     numbers, prefix, seed, today, password_hash, course, totals
                 )
+            if classes:
+                placed = self.place_in_classes(
+                    learners, prefix, classes, teacher, password_hash
+                )
         elapsed = time.monotonic() - began
         self.stdout.write(
             f"Created {totals.learners} learners ({totals.skipped} already existed, skipped): "
@@ -287,6 +323,56 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Usernames {prefix}0001…; every demo learner's password: {password}"
         )
+        if classes:
+            self.stdout.write(placed)
+
+    def place_in_classes(
+        self, learners: int, prefix: str, classes: int, teacher: str, password_hash
+    ) -> str:
+        """Learner n goes to class ((n − 1) mod classes) + 1; the classes study every
+        published article. Re-running keeps the classes and memberships already there."""
+        if teacher:
+            owner = User.objects.filter(username=teacher).first()
+            if owner is None or not is_teacher(owner):
+                raise CommandError(f"No teacher with the username {teacher!r}.")
+        else:
+            owner, _created = User.objects.get_or_create(
+                username=f"{prefix}-teacher",
+                defaults={
+                    "password": password_hash,
+                    "email": f"{prefix}-teacher@example.org",
+                },
+            )
+            owner.groups.add(Group.objects.get_or_create(name=TEACHERS_GROUP)[0])
+        articles = list(Article.objects.published())
+        rooms = []
+        for number in range(1, classes + 1):
+            room = Classroom.objects.filter(
+                teachers=owner, name=f"{prefix} class {number}"
+            ).first()
+            if room is None:
+                room = Classroom.objects.create(name=f"{prefix} class {number}")
+                room.teachers.add(owner)
+            room.articles.add(*articles)
+            rooms.append(room)
+        ids = dict(
+            User.objects.filter(
+                username__in=[f"{prefix}{n:04d}" for n in range(1, learners + 1)]
+            ).values_list("username", "pk")
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    classroom=rooms[(n - 1) % classes],
+                    learner_id=ids[f"{prefix}{n:04d}"],
+                )
+                for n in range(1, learners + 1)
+                if f"{prefix}{n:04d}" in ids
+            ],
+            ignore_conflicts=True,
+        )
+        codes = ", ".join(f"{room.name} ({room.join_code})" for room in rooms)
+        return f"Classes taught by {owner.username}: {codes}."
 
     def create_batch(
         self, numbers, prefix, seed, today, password_hash, course, totals
