@@ -149,7 +149,9 @@ def test_another_order_of_options_sends_the_same_markup_for_each_place(
     posted = {}  # a saved choice would rightly move with its option
     order = list(attempt.choice_order[str(question.pk)])
     first = learner_views(student_client, attempt, question, posted)
-    moved = order[1:] + order[:1]  # every option changes place
+    shown = [pk for pk in order if question.choices.get(pk=pk).text]
+    hidden = [pk for pk in order if pk not in shown]  # a matching distractor
+    moved = shown[1:] + shown[:1] + hidden  # every shown option changes place
     attempt.choice_order[str(question.pk)] = moved
     attempt.save(update_fields=["choice_order"])
     second = learner_views(student_client, attempt, question, posted)
