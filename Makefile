@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate superuser test lint format bench clean
+.PHONY: run install migrate superuser test lint format bench mutate clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed."; exit 1; }
@@ -48,5 +48,10 @@ format: install
 bench: install
 	$(PY) -m bench $(BENCH_ARGS)
 
+# Mutation testing of the rules' modules (targets in mutation/__init__.py); writes MUTATION.md.
+# MUTATE_ARGS="grading" runs one target. Takes minutes: not part of `make test` or CI.
+mutate: install
+	$(PY) -m mutation $(MUTATE_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mutation

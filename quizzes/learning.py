@@ -10,6 +10,8 @@ from quizzes import grading, mastery
 from quizzes.models import Answer, Attempt, Choice, Mastery, Progress, Question
 from relations.models import Article, Section
 
+POINT = Decimal("0.001")
+
 
 @dataclass
 class LessonState:
@@ -255,7 +257,8 @@ class QuestionItem:
 
     @property
     def points(self) -> Decimal:
-        return self.answer.points if self.answer else Decimal(0)
+        # As stored (three places): a fresh answer's 1/3 × 3 points would show as "1.00".
+        return self.answer.points.quantize(POINT) if self.answer else Decimal(0)
 
     @property
     def result(self) -> str:

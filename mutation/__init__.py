@@ -1,0 +1,67 @@
+"""Mutation testing of the modules that hold the rules (``make mutate``).
+
+Each target names a module and the fast tests that exercise it. Move a module, and you
+change its path here; nothing else needs to know.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str  # path of the file whose functions are mutated
+    tests: tuple[str, ...]  # the fast, relevant tests run against each mutant
+    goal: int  # percentage of mutants the tests must kill
+    # Only these functions of the module ("Class.method" or "function"); empty: all.
+    functions: tuple[str, ...] = ()
+
+
+TARGETS = (
+    Target(
+        name="grading",
+        module="quizzes/grading.py",
+        tests=("tests/quizzes/test_grading.py", "tests/quizzes/test_grading_rules.py"),
+        goal=90,
+    ),
+    Target(
+        name="attempt",
+        module="quizzes/models.py",
+        functions=(
+            "Quiz.allows_attempt",
+            "AttemptQuerySet.start",
+            "Attempt.is_finished",
+            "Attempt.shows_feedback_now",
+            "Attempt.shuffled",
+            "Attempt.result_for",
+            "Attempt.record_answer",
+            "Attempt.finish",
+            "Question.answer_values",
+            "Answer.is_right",
+            "Answer.is_partly_right",
+            "ProgressQuerySet.mark_read",
+            "ProgressQuerySet.record_attempt",
+            "Progress.count_attempt",
+            "Progress.is_passed",
+            "Progress.state",
+        ),
+        tests=(
+            "tests/quizzes/test_attempt_rules.py",
+            "tests/quizzes/test_attempt_flow.py",
+            "tests/quizzes/test_gating.py",
+        ),
+        goal=90,
+    ),
+    Target(
+        name="gift",
+        module="quizzes/interchange/gift.py",
+        tests=("tests/quizzes/test_gift.py", "tests/quizzes/test_gift_errors.py"),
+        goal=80,
+    ),
+    Target(
+        name="aiken",
+        module="quizzes/interchange/aiken.py",
+        tests=("tests/quizzes/test_aiken.py",),
+        goal=80,
+    ),
+)
