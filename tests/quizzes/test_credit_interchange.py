@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from quizzes.grading import Submission
@@ -31,7 +32,14 @@ PARTIAL = """::Port::Where is Russia's naval base in Syria?{
 
 def import_gift(client, quiz, text: str):
     url = reverse("teach:import_file", args=[quiz.pk])
-    return client.post(url, {"format": "gift", "content": text, "confirm": "yes"})
+    return client.post(
+        url,
+        {
+            "format": "gift",
+            "file": SimpleUploadedFile("questions.gift", text.encode()),
+            "confirm": "yes",
+        },
+    )
 
 
 def export_gift(client, quiz) -> str:
@@ -66,7 +74,13 @@ def test_the_preview_no_longer_warns_that_partial_credit_is_imported_as_wrong(
     quiz = make_quiz()
     url = reverse("teach:import_file", args=[quiz.pk])
 
-    preview = teacher_client.post(url, {"format": "gift", "content": PARTIAL})
+    preview = teacher_client.post(
+        url,
+        {
+            "format": "gift",
+            "file": SimpleUploadedFile("questions.gift", PARTIAL.encode()),
+        },
+    )
 
     assert preview.status_code == 200
     html = preview.content.decode()
@@ -116,7 +130,10 @@ def test_a_penalty_weight_is_imported_as_wrong_and_the_preview_says_so(
     url = reverse("teach:import_file", args=[quiz.pk])
     text = "::Base::Which port is Russia's naval base in Syria?{=Tartus ~%-50%Baku ~Latakia}"
 
-    preview = teacher_client.post(url, {"format": "gift", "content": text})
+    preview = teacher_client.post(
+        url,
+        {"format": "gift", "file": SimpleUploadedFile("questions.gift", text.encode())},
+    )
 
     html = preview.content.decode()
     assert "“Baku” takes away 50% of the points" in html

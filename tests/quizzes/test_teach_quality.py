@@ -2,6 +2,7 @@
 and dismissing one with a reason."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from quizzes.models import Question
@@ -143,7 +144,7 @@ def test_the_import_preview_shows_quality_warnings(teacher_client, quiz):
     )
     response = teacher_client.post(
         reverse("teach:import_file", args=[quiz.pk]),
-        {"format": "gift", "content": bank},
+        {"format": "gift", "file": SimpleUploadedFile("questions.gift", bank.encode())},
     )
     html = response.content.decode()
     assert response.status_code == 200
