@@ -30,6 +30,8 @@ TARGETS = (
         functions=(
             "Quiz.allows_attempt",
             "AttemptQuerySet.start",
+            "AttemptQuerySet._start_locked",
+            "AttemptQuerySet.open_for_update",
             "Attempt.is_finished",
             "Attempt.shows_feedback_now",
             "Attempt.shuffled",
@@ -49,8 +51,21 @@ TARGETS = (
             "tests/quizzes/test_attempt_rules.py",
             "tests/quizzes/test_attempt_flow.py",
             "tests/quizzes/test_gating.py",
+            "tests/quizzes/test_near_miss.py",
         ),
         goal=90,
+    ),
+    Target(
+        name="quality",
+        module="quizzes/quality.py",
+        tests=("tests/quizzes/test_quality.py",),
+        goal=80,
+    ),
+    Target(
+        name="statistics",
+        module="quizzes/classes/statistics.py",
+        tests=("tests/classes/test_statistics.py",),
+        goal=80,
     ),
     Target(
         name="gift",

@@ -13,10 +13,93 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "if self.best_score is None or attempt.score >= self.best_score:",
     ): "Equal scores: the best score is set to the value it already has.",
     (
+        "quizzes/classes/statistics.py",
+        "covariance",
+        "mx, my = sum(xs) * n, sum(ys) / n",
+    ): "Σ(x − mx)(y − my) = Σx(y − my) − mx·Σ(y − my), and Σ(y − my) = 0: whatever stands in for the mean of one series, the sum of products is the same (to rounding in the last digits), so every covariance, variance and figure is too.",
+    (
+        "quizzes/classes/statistics.py",
+        "covariance",
+        "mx, my = sum(xs) / n, sum(ys) * n",
+    ): "Σ(x − mx)(y − my) = Σx(y − my) − mx·Σ(y − my), and Σ(y − my) = 0: whatever stands in for the mean of one series, the sum of products is the same (to rounding in the last digits), so every covariance, variance and figure is too.",
+    (
+        "quizzes/classes/statistics.py",
+        "covariance",
+        "return sum((x + mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (n - 1)",
+    ): "Σ(x − mx)(y − my) = Σx(y − my) − mx·Σ(y − my), and Σ(y − my) = 0: whatever stands in for the mean of one series, the sum of products is the same (to rounding in the last digits), so every covariance, variance and figure is too.",
+    (
+        "quizzes/classes/statistics.py",
+        "covariance",
+        "return sum((x - mx) * (y + my) for x, y in zip(xs, ys, strict=True)) / (n - 1)",
+    ): "Σ(x − mx)(y − my) = Σx(y − my) − mx·Σ(y − my), and Σ(y − my) = 0: whatever stands in for the mean of one series, the sum of products is the same (to rounding in the last digits), so every covariance, variance and figure is too.",
+    (
+        "quizzes/classes/statistics.py",
+        "item_statistics",
+        "if cov is not None and max_cov and max_cov >= 0:",
+    ): "`max_cov and` already rules out 0, the only value where `>= 0` and `> 0` differ.",
+    (
+        "quizzes/classes/statistics.py",
+        "quiz_statistics",
+        "100 * total / top for total, top in zip(totals, possible, strict=None) if top",
+    ): "Both lists are built from the same matrix, one item per row, so they always have the same length and `strict` never has anything to check.",
+    (
+        "quizzes/classes/statistics.py",
+        "quiz_statistics",
+        "100 * total / top for total, top in zip(totals, possible, ) if top",
+    ): "Both lists are built from the same matrix, one item per row, so they always have the same length and `strict` never has anything to check.",
+    (
+        "quizzes/classes/statistics.py",
+        "quiz_statistics",
+        "100 * total / top for total, top in zip(totals, possible, strict=False) if top",
+    ): "Both lists are built from the same matrix, one item per row, so they always have the same length and `strict` never has anything to check.",
+    (
+        "quizzes/classes/statistics.py",
+        "quiz_statistics",
+        "for row, total in zip(matrix, totals, strict=None)",
+    ): "Both lists are built from the same matrix, one item per row, so they always have the same length and `strict` never has anything to check.",
+    (
+        "quizzes/classes/statistics.py",
+        "quiz_statistics",
+        "for row, total in zip(matrix, totals, )",
+    ): "Both lists are built from the same matrix, one item per row, so they always have the same length and `strict` never has anything to check.",
+    (
+        "quizzes/classes/statistics.py",
+        "quiz_statistics",
+        "for row, total in zip(matrix, totals, strict=False)",
+    ): "Both lists are built from the same matrix, one item per row, so they always have the same length and `strict` never has anything to check.",
+    (
         "quizzes/models.py",
-        "Attempt.record_answer",
-        "transaction.atomic if (connection.in_atomic_block) or True else nullcontext",
-    ): "Always opening a transaction (or savepoint) around the one INSERT gives the "
-    "same rows and the same first-answer-stands result; the condition only saves a "
-    "round trip when no transaction is open.",
+        "AttemptQuerySet.start",
+        "learner=None, section_id=quiz.section_id",
+    ): "The explicit row lock is redundant: the line before it, `mark_read`, is an INSERT … ON CONFLICT DO UPDATE on the same Progress row in the same transaction, and that already locks the row until the transaction ends, so simultaneous starts queue either way (SQLite's IMMEDIATE transactions queue them too). Checked by hand on PostgreSQL: `tests/quizzes/test_concurrency.py::test_eight_threads_starting_one_quiz_share_one_attempt` passes with the lock's filter broken and fails (8 attempts instead of 1) when neither statement is there.",
+    (
+        "quizzes/models.py",
+        "AttemptQuerySet.start",
+        "learner=learner, section_id=None",
+    ): "The explicit row lock is redundant: the line before it, `mark_read`, is an INSERT … ON CONFLICT DO UPDATE on the same Progress row in the same transaction, and that already locks the row until the transaction ends, so simultaneous starts queue either way (SQLite's IMMEDIATE transactions queue them too). Checked by hand on PostgreSQL: `tests/quizzes/test_concurrency.py::test_eight_threads_starting_one_quiz_share_one_attempt` passes with the lock's filter broken and fails (8 attempts instead of 1) when neither statement is there.",
+    (
+        "quizzes/models.py",
+        "AttemptQuerySet.start",
+        "section_id=quiz.section_id",
+    ): "The explicit row lock is redundant: the line before it, `mark_read`, is an INSERT … ON CONFLICT DO UPDATE on the same Progress row in the same transaction, and that already locks the row until the transaction ends, so simultaneous starts queue either way (SQLite's IMMEDIATE transactions queue them too). Checked by hand on PostgreSQL: `tests/quizzes/test_concurrency.py::test_eight_threads_starting_one_quiz_share_one_attempt` passes with the lock's filter broken and fails (8 attempts instead of 1) when neither statement is there.",
+    (
+        "quizzes/models.py",
+        "AttemptQuerySet.start",
+        "learner=learner, ).exists()",
+    ): "The explicit row lock is redundant: the line before it, `mark_read`, is an INSERT … ON CONFLICT DO UPDATE on the same Progress row in the same transaction, and that already locks the row until the transaction ends, so simultaneous starts queue either way (SQLite's IMMEDIATE transactions queue them too). Checked by hand on PostgreSQL: `tests/quizzes/test_concurrency.py::test_eight_threads_starting_one_quiz_share_one_attempt` passes with the lock's filter broken and fails (8 attempts instead of 1) when neither statement is there.",
+    (
+        "quizzes/models.py",
+        "Attempt.finish",
+        "if not Attempt.objects.filter(pk=self.pk, ).update(",
+    ): "Unreachable: a few lines above, `open_for_update(self).exists()` took the attempt's row lock and found it open, in the same transaction, so the guarded UPDATE always changes exactly one row; finishing twice is refused by that check (tests/quizzes/test_attempt_rules.py::test_finishing_twice_changes_nothing_the_second_time).",
+    (
+        "quizzes/models.py",
+        "Attempt.finish",
+        "return True",
+    ): "Unreachable: a few lines above, `open_for_update(self).exists()` took the attempt's row lock and found it open, in the same transaction, so the guarded UPDATE always changes exactly one row; finishing twice is refused by that check (tests/quizzes/test_attempt_rules.py::test_finishing_twice_changes_nothing_the_second_time).",
+    (
+        "quizzes/models.py",
+        "ProgressQuerySet.mark_read",
+        '"values (%s, %s, %s, 0) on conflict (learner_id, section_id) "',
+    ): "SQL keywords are case-insensitive: the same statement.",
 }
