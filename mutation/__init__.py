@@ -58,7 +58,10 @@ TARGETS = (
     Target(
         name="quality",
         module="quizzes/quality.py",
-        tests=("tests/quizzes/test_quality.py",),
+        tests=(
+            "tests/quizzes/test_quality.py",
+            "tests/quizzes/test_quality_messages.py",
+        ),
         goal=80,
     ),
     Target(

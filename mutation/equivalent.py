@@ -102,4 +102,29 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "ProgressQuerySet.mark_read",
         '"values (%s, %s, %s, 0) on conflict (learner_id, section_id) "',
     ): "SQL keywords are case-insensitive: the same statement.",
+    (
+        "quizzes/quality.py",
+        "check_absolute_words",
+        'right = item.right[0].text.strip().casefold() if item.right else "XXXX"',
+    ): 'With no right option, any text other than "false" means the same thing: the statement is not known to be false, so no warning.',
+    (
+        "quizzes/quality.py",
+        "_right_positions",
+        "index for index, option in enumerate(item.options, ) if option.is_correct",
+    ): "The positions are only compared with one another (is there one position for every question?); numbering from 0 or 2 instead of 1 shifts them all alike.",
+    (
+        "quizzes/quality.py",
+        "_right_positions",
+        "index for index, option in enumerate(item.options, start=2) if option.is_correct",
+    ): "The positions are only compared with one another (is there one position for every question?); numbering from 0 or 2 instead of 1 shifts them all alike.",
+    (
+        "quizzes/quality.py",
+        "check_quiz",
+        "return sorted(warnings, key=lambda warning: order.get(warning.key, None))",
+    ): "Every warning in the list belongs to one of the quiz's items, so its key is always in `order` and the default is never used.",
+    (
+        "quizzes/quality.py",
+        "check_quiz",
+        "return sorted(warnings, key=lambda warning: order.get(warning.key, ))",
+    ): "Every warning in the list belongs to one of the quiz's items, so its key is always in `order` and the default is never used.",
 }
