@@ -21,7 +21,11 @@ TARGETS = (
     Target(
         name="grading",
         module="quizzes/grading.py",
-        tests=("tests/quizzes/test_grading.py", "tests/quizzes/test_grading_rules.py"),
+        tests=(
+            "tests/quizzes/test_grading.py",
+            "tests/quizzes/test_grading_rules.py",
+            "tests/quizzes/test_grading_edges.py",
+        ),
         goal=90,
     ),
     Target(

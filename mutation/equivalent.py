@@ -127,4 +127,94 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "check_quiz",
         "return sorted(warnings, key=lambda warning: order.get(warning.key, ))",
     ): "Every warning in the list belongs to one of the quiz's items, so its key is always in `order` and the default is never used.",
+    (
+        "quizzes/grading.py",
+        "normalize_typed",
+        "if text.startswith(article) and len(text) >= len(article):",
+    ): "Each article ends in a space and the text was stripped just before, so a text that starts with an article is always longer than it: `>` and `>=` never differ.",
+    (
+        "quizzes/grading.py",
+        "_ungroup",
+        'sign = candidate[:1] if candidate[:1] in "XX+-XX" else ""',
+    ): "`candidate[:1]` is one character or empty; the only extra character the mutant accepts as a sign is X, and a number starting with X is refused either way (it is not a grouped number, and `_NUMBER` refuses the X afterwards).",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'if not re.fullmatch(r"[+-]?\\d{1,3}(?:\\u066C\\d{3})+(?:[.,]\\d+)?", text):',
+    ): "`\\u066C` and `\\u066c` are the same escape in a regular expression: the same character.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'decimal_sign = "," if text.find(",") > text.rfind(".") else "."',
+    ): "Both signs are present, so their last positions differ; and since a decimal sign that appears twice is refused on the next line, the decimal sign is the only one of its kind: first and last occurrence are the same, and any mix the mutant reads differently is refused by the original and the mutant alike.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'decimal_sign = "," if text.rfind(",") >= text.rfind(".") else "."',
+    ): "Both signs are present, so their last positions differ; and since a decimal sign that appears twice is refused on the next line, the decimal sign is the only one of its kind: first and last occurrence are the same, and any mix the mutant reads differently is refused by the original and the mutant alike.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'decimal_sign = "," if text.rfind(",") > text.find(".") else "."',
+    ): "Both signs are present, so their last positions differ; and since a decimal sign that appears twice is refused on the next line, the decimal sign is the only one of its kind: first and last occurrence are the same, and any mix the mutant reads differently is refused by the original and the mutant alike.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        "integer, _, fraction = text.partition(decimal_sign)",
+    ): "Both signs are present, so their last positions differ; and since a decimal sign that appears twice is refused on the next line, the decimal sign is the only one of its kind: first and last occurrence are the same, and any mix the mutant reads differently is refused by the original and the mutant alike.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'group_sign = "." if (decimal_sign == ",") or True else ","',
+    ): "`_ungroup` turns the group sign into a comma before checking the groups; a comma group sign is thus a no-op replace, and so is the mutant's when the text is grouped with commas (the only case where the original passes a comma), so the same text is checked and the same number comes out.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'group_sign = "." if decimal_sign == "," else "XX,XX"',
+    ): "`_ungroup` turns the group sign into a comma before checking the groups; a comma group sign is thus a no-op replace, and so is the mutant's when the text is grouped with commas (the only case where the original passes a comma), so the same text is checked and the same number comes out.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'sign = "," if ("," in text) and False else "."',
+    ): "`_ungroup` turns the group sign into a comma before checking the groups; a comma group sign is thus a no-op replace, and so is the mutant's when the text is grouped with commas (the only case where the original passes a comma), so the same text is checked and the same number comes out.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'sign = "XX,XX" if "," in text else "."',
+    ): "`_ungroup` turns the group sign into a comma before checking the groups; a comma group sign is thus a no-op replace, and so is the mutant's when the text is grouped with commas (the only case where the original passes a comma), so the same text is checked and the same number comes out.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        'sign = "," if "XX,XX" in text else "."',
+    ): "`_ungroup` turns the group sign into a comma before checking the groups; a comma group sign is thus a no-op replace, and so is the mutant's when the text is grouped with commas (the only case where the original passes a comma), so the same text is checked and the same number comes out.",
+    (
+        "quizzes/grading.py",
+        "parse_number",
+        "return value if (value.is_finite()) or True else None",
+    ): "Unreachable: `_NUMBER` admits only digits (no inf or NaN), and an exponent too large for Decimal raises InvalidOperation, which returns None above; every value here is finite.",
+    (
+        "quizzes/grading.py",
+        "edit_distance",
+        "previous2: list[int] = None",
+    ): "Read only from the second letter on (`i > 1`), when it already holds the row before last.",
+    (
+        "quizzes/grading.py",
+        "edit_distance",
+        "current = [i] + [1] * len(b)",
+    ): "Every cell after the first is written before it is read (`current[j - 1]` is the cell just written), so its starting value never counts.",
+    (
+        "quizzes/grading.py",
+        "_slip_in_long_word",
+        "(i for i, (x, y) in enumerate(zip(typed, expected, strict=None)) if x != y),",
+    ): "`zip` without `strict` and with `strict=False` or `strict=None` are the same thing.",
+    (
+        "quizzes/grading.py",
+        "_slip_in_long_word",
+        "(i for i, (x, y) in enumerate(zip(typed, expected, )) if x != y),",
+    ): "`zip` without `strict` and with `strict=False` or `strict=None` are the same thing.",
+    (
+        "quizzes/grading.py",
+        "near_miss",
+        "words = normalize_typed(choice.text).split(None)",
+    ): 'The normalised text has single spaces and no spaces at either end, so splitting on whitespace gives the same words, except for an empty text ([] against [""]), where both join to "" and no word is long enough for a near miss.',
 }
