@@ -77,7 +77,11 @@ TARGETS = (
     Target(
         name="gift",
         module="quizzes/interchange/gift.py",
-        tests=("tests/quizzes/test_gift.py", "tests/quizzes/test_gift_errors.py"),
+        tests=(
+            "tests/quizzes/test_gift.py",
+            "tests/quizzes/test_gift_errors.py",
+            "tests/quizzes/test_gift_edges.py",
+        ),
         goal=80,
     ),
     Target(

@@ -217,4 +217,144 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "near_miss",
         "words = normalize_typed(choice.text).split(None)",
     ): 'The normalised text has single spaces and no spaces at either end, so splitting on whitespace gives the same words, except for an empty text ([] against [""]), where both join to "" and no word is long enough for a near miss.',
+    (
+        "quizzes/interchange/gift.py",
+        "_Invalid.__init__",
+        "super().__init__(None)",
+    ): "The exception's own args are never read: `_parse_block` reports `exc.message` and `exc.code`.",
+    (
+        "quizzes/interchange/gift.py",
+        "parse_gift",
+        'question = ""',
+    ): 'Only tested for truth (`if question and not errors`): "" and None are both false.',
+    (
+        "quizzes/interchange/gift.py",
+        "_blocks",
+        "start = None",
+    ): "`start` is always set at a block's first line, before a block can be yielded; the first value is never used.",
+    (
+        "quizzes/interchange/gift.py",
+        "_blocks",
+        "start = 1",
+    ): "`start` is always set at a block's first line, before a block can be yielded; the first value is never used.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_block",
+        'line=line, name=None, kind="", idnumber=idnumber, tags=tags, category=category',
+    ): "A placeholder: `_parse_question` always sets the kind and, when the block had no `::name::`, the name, before the question is used; on an error the question is dropped and its title computed separately.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_block",
+        'line=line, name="", kind=None, idnumber=idnumber, tags=tags, category=category',
+    ): "A placeholder: `_parse_question` always sets the kind and, when the block had no `::name::`, the name, before the question is used; on an error the question is dropped and its title computed separately.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_block",
+        'line=line, name="", kind="XXXX", idnumber=idnumber, tags=tags, category=category',
+    ): "A placeholder: `_parse_question` always sets the kind and, when the block had no `::name::`, the name, before the question is used; on an error the question is dropped and its title computed separately.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_question",
+        "elif start < 0 or end <= start:",
+    ): "`{` and `}` are different characters, so their first positions are never equal.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_question",
+        'elif answers.split("#", )[0].strip(PHP_WHITESPACE) in _TRUE_FALSE:',
+    ): "Only the first piece of the split is used, and it is the same whatever the limit.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_question",
+        'elif answers.split("#", 2)[0].strip(PHP_WHITESPACE) in _TRUE_FALSE:',
+    ): "Only the first piece of the split is used, and it is the same whatever the limit.",
+    (
+        "quizzes/interchange/gift.py",
+        "_answer",
+        "answer = ParsedAnswer(None, fraction)",
+    ): "A placeholder: the next line replaces the text before anything reads it.",
+    (
+        "quizzes/interchange/gift.py",
+        "_answer",
+        'answer = ParsedAnswer("XXXX", fraction)',
+    ): "A placeholder: the next line replaces the text before anything reads it.",
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        'None, "A short-answer question needs at least 1 answer."',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"answer-count", None',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"A short-answer question needs at least 1 answer."',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"answer-count", )',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"XXanswer-countXX", "A short-answer question needs at least 1 answer."',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"ANSWER-COUNT", "A short-answer question needs at least 1 answer."',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"answer-count", "XXA short-answer question needs at least 1 answer.XX"',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"answer-count", "a short-answer question needs at least 1 answer."',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_short",
+        '"answer-count", "A SHORT-ANSWER QUESTION NEEDS AT LEAST 1 ANSWER."',
+    ): 'Unreachable: splitting on = always gives at least one piece, and each piece is either an answer or an "empty-answer" error, so a short-answer question never reaches this check without answers ("Q{=}" is reported as "An answer has no text.").',
+    (
+        "quizzes/interchange/gift.py",
+        "_plain",
+        'return "0" if number == 0 else format(number.normalize(), "F")',
+    ): '"F" differs from "f" only for infinity and NaN, which no parsed or stored number is.',
+    (
+        "quizzes/interchange/gift.py",
+        "_export",
+        'return "XXXX".join(out) + f"$CATEGORY: {_one_line(question.category)}\\n\\n"',
+    ): "At that point `out` holds at most the one header line, and joining one item uses no separator.",
+    (
+        "quizzes/interchange/gift.py",
+        "_write_essay",
+        'return "{" + _general_feedback(question, None) + "}\\n"',
+    ): 'The indent is only tested for truth: None and "" both write the feedback without one.',
+    (
+        "quizzes/interchange/gift.py",
+        "_write_multichoice",
+        "right[-1] = None",
+    ): "Only tested for truth (`if is_right`): None and False both write the answer with ~.",
+    (
+        "quizzes/interchange/gift.py",
+        "_write_multichoice",
+        "for answer, is_right in zip(question.answers, right, strict=None):",
+    ): "`right` is built from `question.answers`, one item each, so the lengths always match and `strict` has nothing to check.",
+    (
+        "quizzes/interchange/gift.py",
+        "_write_multichoice",
+        "for answer, is_right in zip(question.answers, right, ):",
+    ): "`right` is built from `question.answers`, one item each, so the lengths always match and `strict` has nothing to check.",
+    (
+        "quizzes/interchange/gift.py",
+        "_write_multichoice",
+        "for answer, is_right in zip(question.answers, right, strict=False):",
+    ): "`right` is built from `question.answers`, one item each, so the lengths always match and `strict` has nothing to check.",
 }
