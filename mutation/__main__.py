@@ -154,6 +154,8 @@ def mutmut(work: Path, *args: str, check: bool = True) -> str:
         env=env,
         capture_output=True,
         text=True,
+        # A long, CPU-bound run on a shared machine: let interactive work go first.
+        preexec_fn=lambda: os.nice(10),
     )
     if check and result.returncode != 0:
         sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])

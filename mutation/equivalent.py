@@ -357,4 +357,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "_write_multichoice",
         "for answer, is_right in zip(question.answers, right, strict=False):",
     ): "`right` is built from `question.answers`, one item each, so the lengths always match and `strict` has nothing to check.",
+    (
+        "quizzes/models.py",
+        "AttemptQuerySet._start_locked",
+        "attempt.save(force_insert=False)",
+    ): "The new attempt has no primary key yet, so Django inserts it straight away either way; `force_insert` only skips the UPDATE tried first for a row that already has a key.",
 }

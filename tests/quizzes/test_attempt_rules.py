@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -333,6 +335,8 @@ def test_an_answer_arriving_after_another_request_finished_the_attempt_is_refuse
     student, quiz
 ):
     # This request loaded the attempt while it was open; another one then finished it.
+    # Someone else's attempt at the quiz is still open, which must not let it through.
+    Attempt.objects.start(learner=make_user(), quiz=quiz)
     attempt = Attempt.objects.start(learner=student, quiz=quiz)
     Attempt.objects.get(pk=attempt.pk).finish()
     assert not attempt.is_finished
@@ -354,3 +358,16 @@ def test_a_changed_deferred_answer_is_dated_when_it_was_changed(student):
     before = timezone.now()
     attempt.record_answer(question=question, submission=right(question))
     assert Answer.objects.get().answered_at >= before
+
+
+def test_starting_runs_the_same_queries_for_2_and_12_questions(student):
+    counts = []
+    for size in (2, 12):
+        quiz = make_quiz()
+        for _ in range(size):
+            make_question(quiz, "single")
+        learner = make_user()
+        with CaptureQueriesContext(connection) as queries:
+            Attempt.objects.start(learner=learner, quiz=quiz)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
