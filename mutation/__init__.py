@@ -87,7 +87,7 @@ TARGETS = (
     Target(
         name="aiken",
         module="quizzes/interchange/aiken.py",
-        tests=("tests/quizzes/test_aiken.py",),
+        tests=("tests/quizzes/test_aiken.py", "tests/quizzes/test_aiken_edges.py"),
         goal=80,
     ),
 )

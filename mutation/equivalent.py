@@ -362,4 +362,19 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "AttemptQuerySet._start_locked",
         "attempt.save(force_insert=False)",
     ): "The new attempt has no primary key yet, so Django inserts it straight away either way; `force_insert` only skips the UPDATE tried first for a row that already has a key.",
+    (
+        "quizzes/interchange/aiken.py",
+        "_escape",
+        "return html.escape(text, quote=None)",
+    ): "`quote` is only tested for truth: None and False both leave quotes as they are.",
+    (
+        "quizzes/interchange/aiken.py",
+        "parse_aiken",
+        "def parse_aiken(data: str | bytes, *, nearest_grade: bool = True) -> ParseResult:",
+    ): "Aiken has no weights, so `nearest_grade` is accepted (for the same call as GIFT's) and never read.",
+    (
+        "quizzes/interchange/aiken.py",
+        "parse_aiken",
+        'index = ord(letter) - ord("A") if letter else -2',
+    ): "Any negative index is refused the same way (`not 0 <= index`): -1 and -2 give the same error.",
 }
