@@ -22,7 +22,7 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mutation import TARGETS, Target
+from mutation import FINDINGS, TARGETS, Target
 from mutation.equivalent import EQUIVALENT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,6 +242,12 @@ def write_report(outcomes: list[Outcome]) -> None:
         "explained as equivalent (`mutation/equivalent.py`): a change of code that no "
         "learner, teacher or caller could notice.",
         "",
+        "`make mutate` runs every target, one after the other, each with two mutmut "
+        "workers (`--max-children 2`) at a lower CPU priority (nice 10); "
+        "`make mutate MUTATE_ARGS=gift` runs one, and `python -m mutation --report-only` "
+        "rewrites this report from the last run of each target. A run that is cut short "
+        'says so below (mutants "not checked").',
+        "",
         "| module | mutants | killed | survived | killed % | goal | equivalent | unexplained | time |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -295,7 +301,8 @@ def write_report(outcomes: list[Outcome]) -> None:
                 *(f"  {line}" for line in diff.splitlines()),
                 "  ```",
             ]
-    REPORT.write_text("\n".join([*lines, *details, ""]))
+    findings = ["", "## Found along the way", ""] + [f"- {text}" for text in FINDINGS]
+    REPORT.write_text("\n".join([*lines, *details, *findings, ""]))
     say(f"Wrote {REPORT.relative_to(ROOT)}")
 
 
