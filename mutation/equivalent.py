@@ -377,4 +377,19 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "parse_aiken",
         'index = ord(letter) - ord("A") if letter else -2',
     ): "Any negative index is refused the same way (`not 0 <= index`): -1 and -2 give the same error.",
+    (
+        "quizzes/interchange/gift.py",
+        "_comment_marks",
+        "return _COMMENT_TAG.findall(comment, 0, )",
+    ): "The same marks: every mark ends with a `]`, so none lies past the last one. Searching the whole line only costs time on a line of many unclosed `[tag:` (quadratic instead of linear), not a different result.",
+    (
+        "quizzes/interchange/gift.py",
+        "_comment_marks",
+        'return _COMMENT_TAG.findall(comment, 1, comment.rfind("]") + 1)',
+    ): "A comment line starts with `//`, so no mark can start at its first character.",
+    (
+        "quizzes/interchange/gift.py",
+        "_comment_marks",
+        'return _COMMENT_TAG.findall(comment, 0, comment.rfind("]") + 2)',
+    ): "Every mark ends with a `]`, so one more character after the last `]` adds no match.",
 }
