@@ -118,3 +118,21 @@ def read_matches(question: Question, data) -> Submission:
             )
         matches[row.pk] = value
     return Submission(matches=matches)
+
+
+def kept_after_slip(question: Question, data) -> dict:
+    """What the learner had filled in when a slip sent the question back: the typed
+    text and the matches already chosen (only real options), shown again with the
+    message. Options are never kept: the only slip with options is choosing none."""
+    kept = {}
+    if "text" in data:
+        kept["text"] = data.get("text", "")[:MAX_TYPED_LENGTH]
+    options = {choice.match_text for choice in question.choices.all()}
+    matches = {
+        str(row.pk): data.get(f"match-{row.pk}")
+        for row in question.choices.all()
+        if row.text and data.get(f"match-{row.pk}") in options
+    }
+    if matches:
+        kept["matches"] = matches
+    return kept

@@ -87,6 +87,11 @@ def learner_views(client, attempt, question, posted: dict) -> dict[str, str]:
         check_url(attempt, question), empty, headers=HTMX
     )
     views["empty answer (no js)"] = client.post(check_url(attempt, question), empty)
+    # Without JavaScript a slip redirects to the question (POST/redirect/GET): the page
+    # after it carries the message and the error summary, once.
+    views["empty answer (no js): the page it leads to"] = client.get(
+        attempt_url(attempt)
+    )
     views["finish: are you sure"] = client.post(finish_url(attempt))
     views["lesson"] = client.get(section.get_absolute_url())
     views["outline"] = client.get(section.article.get_absolute_url())
