@@ -293,3 +293,46 @@ def test_my_progress_runs_the_same_queries_for_1_and_4_courses(
     assert len(queries) == small_count, "\n".join(
         q["sql"][:120] for q in queries.captured_queries
     )
+
+
+def test_the_quiz_page_after_a_slip_runs_the_same_queries_for_10_and_60_questions(
+    student_client, student, django_assert_max_num_queries
+):
+    # Without JavaScript a slip redirects to the page, which shows it from the session.
+    def page_after_slip(case):
+        url = reverse(
+            "quizzes:check_answer", args=[case.open_attempt.pk, case.unanswered.pk]
+        )
+        response = student_client.post(url, {})
+        assert response.status_code == 302
+        return lambda: student_client.get(response["Location"])
+
+    small, large = make_quiz_case(student, 10), make_quiz_case(student, 60)
+    small_page = page_after_slip(small)
+    small_count, small_response = count_queries(small_page)
+    large_page = page_after_slip(large)
+    with django_assert_max_num_queries(BUDGET) as queries:
+        large_response = large_page()
+    assert small_response.status_code == large_response.status_code == 200
+    assert "error-summary" in large_response.content.decode()
+    assert len(queries) == small_count
+
+
+def test_the_highlighted_lesson_with_the_way_back_runs_the_same_queries(
+    student_client, student, django_assert_max_num_queries
+):
+    def url(case):
+        question = case.quiz.questions.exclude(pk=case.unanswered.pk).first()
+        return (
+            f"{case.section.get_absolute_url()}?highlight={question.pk}"
+            f"&attempt={case.open_attempt.pk}"
+        )
+
+    small, large = make_quiz_case(student, 10), make_quiz_case(student, 60)
+    small_url, large_url = url(small), url(large)
+    assert_fixed_budget(
+        lambda: student_client.get(small_url),
+        lambda: student_client.get(large_url),
+        django_assert_max_num_queries,
+    )
+    assert "Back to question" in student_client.get(large_url).content.decode()
