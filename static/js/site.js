@@ -42,6 +42,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const nav = document.getElementById("quiz-nav");
   if (!nav) return;
   const narrow = window.matchMedia("(max-width: 40rem)");
+  nav.classList.add("is-enhanced");
   if (narrow.matches) nav.open = false;
   nav.addEventListener("click", (event) => {
     if (narrow.matches && event.target.closest("a")) nav.open = false;
