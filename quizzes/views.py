@@ -173,6 +173,10 @@ def start_quiz(request, article_slug: str, section_slug: str):
     return redirect(attempt)
 
 
+# Where a slip made without JavaScript waits for the page the redirect leads to.
+SLIP_KEY = "quiz_slip"
+
+
 @never_cache
 @require_GET
 @login_required
@@ -192,9 +196,6 @@ def attempt_detail(request, attempt_id: int):
             slipped.error, slipped.posted = slip["message"], slip.get("posted", {})
     context = {**_quiz_context(attempt, items), "slipped": slipped}
     return TemplateResponse(request, "quizzes/attempt_detail.html", context)
-
-
-SLIP_KEY = "quiz_slip"
 
 
 def _quiz_context(attempt: Attempt, items) -> dict:
