@@ -446,3 +446,13 @@ def test_the_preview_of_a_published_question_offers_no_publish(teacher_client, q
         teacher_client.get(reverse("teach:question_preview", args=[question.pk]))
     )
     assert "Publish this question" not in text
+
+
+def test_odd_checked_values_are_ignored(teacher_client, quiz):
+    question = make_question(quiz, status="draft")
+    response = teacher_client.get(
+        reverse("teach:quiz_detail", args=[quiz.pk]),
+        {"checked": ["²", "abc", "9" * 40, str(question.pk)]},
+    )
+    assert response.status_code == 200
+    assert f'id="tick-{question.pk}" checked' in page(response)
