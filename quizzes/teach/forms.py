@@ -359,14 +359,26 @@ class QuestionFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *Question.Status.choices],
+        widget=forms.Select(attrs={"class": "auto-filter"}),
     )
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
         choices=[("", _("Any kind")), *Question.Kind.choices],
+        widget=forms.Select(attrs={"class": "auto-filter"}),
     )
-    review = forms.BooleanField(label=_("Needs review"), required=False)
-    warnings = forms.BooleanField(label=_("Quality warnings"), required=False)
+    # With htmx, a change of these reloads the table at once (the search box waits
+    # for a pause in typing); without it, the Filter button does.
+    review = forms.BooleanField(
+        label=_("Needs review"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "auto-filter"}),
+    )
+    warnings = forms.BooleanField(
+        label=_("Quality warnings"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "auto-filter"}),
+    )
 
     FIELDS = ("q", "status", "kind", "review", "warnings")
 
