@@ -102,7 +102,8 @@ def quiz_detail(request, quiz_id: int):
     if filters.filters().get("warnings"):
         questions = [q for q in questions if q.quality and q.quality.open]
     template = "quizzes/teach/quiz_detail.html"
-    if request.htmx and not request.htmx.boosted:
+    # Back to a filtered list, htmx asks again for the whole page (no history cache).
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#question-table"
     context = {
         "quiz": quiz,

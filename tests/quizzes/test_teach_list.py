@@ -134,6 +134,16 @@ def test_htmx_filter_returns_only_the_table(teacher_client, mixed):
     assert row_ids(response) == [mixed["draft"].pk, mixed["unanchored"].pk]
 
 
+def test_htmx_history_restore_gets_the_whole_page(teacher_client, mixed):
+    response = teacher_client.get(
+        reverse("teach:quiz_detail", args=[mixed["draft"].quiz.pk]),
+        {"status": "draft"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in page(response)
+    assert row_ids(response) == [mixed["draft"].pk, mixed["unanchored"].pk]
+
+
 def bulk(client, quiz, action, questions, **extra):
     return client.post(
         reverse("teach:questions_bulk", args=[quiz.pk]),
