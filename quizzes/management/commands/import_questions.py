@@ -6,12 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from quizzes import services
 from quizzes.interchange import PARSERS, mapping
-from quizzes.models import Quiz
+from quizzes.models import Question, Quiz
 from relations.text import too_big_message
 
 
 class Command(BaseCommand):
-    help = "Import GIFT or Aiken questions into a lesson's quiz, as drafts. A file with any error imports nothing."
+    help = (
+        "Import GIFT or Aiken questions into a lesson's quiz, as drafts unless the file's"
+        " `// relations-status:` lines say otherwise. A file with any error imports nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -89,7 +92,8 @@ class Command(BaseCommand):
         if not json:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Imported {len(saved)} question(s) as drafts into “{quiz.section.title}”."
+                    f"Imported {len(saved)} question(s) into “{quiz.section.title}”"
+                    f" ({sum(q.status == Question.Status.DRAFT for q in saved)} as drafts)."
                 )
             )
 
