@@ -262,7 +262,12 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "expected_refusals": {"()": "relations.log_filters.ExpectedRefusalsInOneLine"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # 404s and 403s stay logged (as warnings), in one line each, without a traceback.
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
