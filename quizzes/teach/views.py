@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
@@ -263,8 +264,10 @@ def import_file(request, quiz_id: int):
                     upload.delete()
                 messages.success(
                     request,
-                    _(
-                        "Imported %(n)s questions as drafts. Add each one's source quote, then publish."
+                    ngettext(
+                        "Imported %(n)d question as a draft. Add its source quote, then publish it.",
+                        "Imported %(n)d questions as drafts. Add each one's source quote, then publish.",
+                        len(saved),
                     )
                     % {"n": len(saved)},
                 )
