@@ -5,6 +5,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quizzes.grading import Submission, is_ambiguous_number, parse_number
 from quizzes.models import Question
@@ -21,7 +22,11 @@ def read_text(question: Question, data) -> Submission:
     text = data.get("text", "")
     if len(text) > MAX_TYPED_LENGTH:
         raise ValidationError(
-            _("That answer is too long (at most %(n)s characters).")
+            ngettext(
+                "That answer is too long (at most %(n)d character).",
+                "That answer is too long (at most %(n)d characters).",
+                MAX_TYPED_LENGTH,
+            )
             % {"n": MAX_TYPED_LENGTH},
             code="too_long",
         )

@@ -168,6 +168,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format site-wide; templates name these formats ("DATE_FORMAT",
+# "SHORT_DATETIME_FORMAT"), never spell one out. The locale's own formats would win over
+# these settings, so relations/formats/<language>/formats.py holds the same values.
+FORMAT_MODULE_PATH = ["relations.formats"]
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -262,7 +271,12 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "expected_refusals": {"()": "relations.log_filters.ExpectedRefusalsInOneLine"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # 404s and 403s stay logged (as warnings), in one line each, without a traceback.
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),

@@ -414,13 +414,13 @@ def _imported_message(saved: list[Question]) -> str:
             "Imported %(n)s questions as drafts. Add each one's source quote, then publish.",
             len(saved),
         ) % {"n": len(saved)}
+    drafts = counts[Question.Status.DRAFT]
     return _(
-        "Imported %(n)s questions: %(published)s published, %(draft)s drafts,"
-        " %(archived)s archived."
+        "Imported %(n)s questions: %(published)s published, %(drafts)s, %(archived)s archived."
     ) % {
         "n": len(saved),
         "published": counts[Question.Status.PUBLISHED],
-        "draft": counts[Question.Status.DRAFT],
+        "drafts": ngettext("%(n)s draft", "%(n)s drafts", drafts) % {"n": drafts},
         "archived": counts[Question.Status.ARCHIVED],
     }
 

@@ -242,7 +242,7 @@ def test_export_then_import_elsewhere_gives_the_same_questions(teacher_client, q
     response = confirm(teacher_client, target, response)
     assert state(target) == state(quiz)
     message = page(teacher_client.get(response["Location"]))
-    assert "Imported 3 questions: 1 published, 1 drafts, 1 archived." in message
+    assert "Imported 3 questions: 1 published, 1 draft, 1 archived." in message
     # Each came with the id it was exported under: a second import updates them.
     originals = {str(q.identity) for q in quiz.questions.all()}
     assert {q.external_id for q in target.questions.all()} == originals
