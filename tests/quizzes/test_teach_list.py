@@ -466,3 +466,16 @@ def test_odd_checked_values_are_ignored(teacher_client, quiz):
     )
     assert response.status_code == 200
     assert f'id="tick-{question.pk}" checked' in page(response)
+
+
+def test_a_long_prompt_is_cut_with_an_ellipsis(
+    teacher_client, quiz
+):
+    prompt = (
+        "Which of the rivers that rise in the Alps and cross several countries before "
+        "reaching the North Sea carries the most freight?"
+    )
+    make_question(quiz, "single", prompt=prompt)
+    text = page(get_list(teacher_client, quiz))
+    assert prompt[:79] + "…" in text
+    assert prompt not in text
