@@ -469,7 +469,7 @@ def make_sessions(usernames: list[str]) -> dict[str, dict]:
     for user in User.objects.filter(username__in=usernames):
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "quizzes.roles.RoleBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         cookies[user.username] = {
