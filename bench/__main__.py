@@ -129,6 +129,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="fresh learners per Check answer round, 72 questions each (30)",
     )
     parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="serve the main measurements without Redis (it is used when --redis-url answers)",
+    )
+    parser.add_argument(
         "--no-two-servers",
         action="store_true",
         help="skip the two-server run (it runs when --pg-server and --redis-url answer)",
@@ -1844,6 +1849,7 @@ def report(
         ),
         f"- Software: Python {info['python']}, Django {info['django']}, gunicorn {info['gunicorn']}, SQLite {info['sqlite']}, {info['wrk']}",
         f"- Database: {database}; `DJANGO_CONN_MAX_AGE=60`, DEBUG off, `DJANGO_HTTPS=0`, whitenoise with the manifest storage",
+        f"- Cache and sessions: {info['cache']}",
         f"- Load: wrk, {args.connections} connections, {args.wrk_threads} thread(s), {args.duration} s per path, "
         f"{args.runs} runs, medians (non-2xx and socket errors are summed over the runs); "
         "repeat views fetch each page as the signed-in student "
@@ -1953,7 +1959,44 @@ def run(args, tmp: Path) -> int:
     load_before = os.getloadavg()[0]
     database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     env = django_env(database_url)
+    cache_prefix = ""
+    if args.no_redis:
+        info_cache = "local memory per process (`--no-redis`); sessions in the database"
+    else:
+        try:
+            import redis
+
+            redis.Redis.from_url(args.redis_url, socket_connect_timeout=3).ping()
+        except Exception as error:
+            info_cache = (
+                f"local memory per process (Redis did not answer at {args.redis_url}: "
+                f"{error}); sessions in the database"
+            )
+        else:
+            cache_prefix = f"relations-bench-{secrets.token_hex(4)}"
+            env.update(REDIS_URL=args.redis_url, DJANGO_CACHE_KEY_PREFIX=cache_prefix)
+            info_cache = (
+                f"Redis at {args.redis_url} (`REDIS_URL`, as in production: one cache for "
+                "every worker, sessions read from it and written through to the database)"
+            )
+    try:
+        return run_with(args, tmp, database_url, env, info_cache, load_before)
+    finally:
+        if cache_prefix:
+            with contextlib.suppress(Exception):
+                import redis
+
+                client = redis.Redis.from_url(args.redis_url)
+                keys = list(client.scan_iter(match=f"{cache_prefix}:*"))
+                if keys:
+                    client.delete(*keys)
+
+
+def run_with(
+    args, tmp: Path, database_url: str, env: dict, info_cache: str, load_before: float
+) -> int:
     info = machine()
+    info["cache"] = info_cache
     info["state"] = code_state()
     config = main_config(args)
     say(f"Temporary folder: {tmp}")
