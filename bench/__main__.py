@@ -1202,12 +1202,18 @@ def measure_first_views(
             f"  p50 {result.p50_ms:6.1f} ms  non-2xx {result.non2xx}"
             f"  of {len(lines)} questions, repeated {result.wrapped}"
         )
-    for name, lines in plan.first_views.items():
-        paths[name] = f"{len(set(lines))} learners' pages in turn"
-    paths["Check answer"] = "POST, a new question each time"
-    return with_ratios(
+    paths["Check answer"] = "POST"
+    pages = with_ratios(
         [summarize(name, paths[name], runs) for name, runs in samples.items()]
     )
+    # Labelled after the ratios (which find /healthz by its path).
+    for page in pages:
+        lines = plan.first_views.get(page.name)
+        if lines:
+            page.path = f"{len(set(lines))} learners' pages in turn"
+        elif page.name == "Check answer":
+            page.path = "POST, a new question each time"
+    return pages
 
 
 def run_flow(
