@@ -1803,6 +1803,48 @@ def compare_table(rows: list[Measurement]) -> str:
     return "\n".join(lines)
 
 
+def shortfalls(m: "Measurement", cores: int) -> list[str]:
+    """For each page short of its goal: what one request costs now, where, and what it
+    would have to cost. Each core serves 1/cost requests a second, so a page at
+    `goal` × /healthz may cost at most (/healthz's cost) / goal; /healthz's own cost under
+    gunicorn is measured (cores / its rate), and what gunicorn and HTTP add to any request
+    is that cost minus /healthz in-process."""
+    costs = {cost["path"]: cost for cost in m.costs}
+    by_name = {page.name: page for page in m.pages}
+    health = by_name.get("Health check (baseline)")
+    base = costs.get(BASELINE)
+    if not health or not health.rps or not base:
+        return []
+    served_ms = cores * 1000 / health.rps
+    overhead = max(served_ms - base["ms"], 0.0)
+    lines = []
+    goals = [(name, goal, "first views") for name, goal in FIRST_VIEW_GOALS.items()]
+    goals += [(name, goal, "repeat views") for name, goal in REPEAT_VIEW_GOALS.items()]
+    pages = {("first views", p.name): p for p in m.first_views}
+    pages.update({("repeat views", p.name): p for p in m.pages})
+    for name, goal, kind in goals:
+        page = pages.get((kind, name))
+        if page is None or page.ratio is None or page.ratio >= goal:
+            continue
+        allowed = served_ms / goal - overhead
+        cost = costs.get(by_name[name].path) if name in by_name else None
+        if cost is None:
+            lines.append(
+                f"- {name} ({kind}): {page.ratio:.2f} × /healthz; one request may cost at most "
+                f"{allowed:.1f} ms in-process to reach {goal} ×."
+            )
+            continue
+        lines.append(
+            f"- {name} ({kind}): {page.ratio:.2f} × /healthz. One request costs {cost['ms']:.1f} ms "
+            f"in-process (rendering {cost.get('render_ms', 0):.1f}, view and context "
+            f"{cost.get('view_ms', 0):.1f}, middleware, session and user "
+            f"{cost.get('middleware_ms', 0):.1f}, SQL {cost['sql_ms']:.1f}); to reach {goal} × it "
+            f"may cost at most {allowed:.1f} ms ({served_ms:.2f} ms per /healthz request under "
+            f"gunicorn, of which {overhead:.2f} ms HTTP and gunicorn, ÷ {goal})."
+        )
+    return lines
+
+
 def baseline_of(m: "Measurement") -> float:
     return next((p.rps for p in m.pages if p.path == BASELINE), 0.0)
 
@@ -1928,6 +1970,9 @@ def report(
             f"{m.flow.answered_per_s / max(baseline_of(m), 1):.3f} × `/healthz` req/s.",
             "",
         ]
+        notes = shortfalls(m, info["cores"])
+        if notes:
+            lines += ["### Why the page goals are not met", "", *notes, ""]
         if m.flow.error_samples:
             lines += [
                 "Errors seen: " + "; ".join(f"`{s}`" for s in m.flow.error_samples),

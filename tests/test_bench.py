@@ -317,3 +317,29 @@ def test_first_view_goals_name_only_the_pages_of_the_issue():
     pages[1].name = "Course outline"
     [outline] = page_targets(pages, "first views", FIRST_VIEW_GOALS)
     assert outline.met and "Course outline ≥ 0.3" in outline.description
+
+
+def test_shortfalls_say_what_a_slow_page_costs_and_may_cost():
+    from bench.__main__ import Measurement, WorkerConfig, shortfalls
+
+    pages = with_ratios([page("/healthz", 2000), page("/r", 100)])
+    pages[1].name = "Results"
+    pages[0].name = "Health check (baseline)"
+    costs = [
+        {"path": "/healthz", "ms": 0.2, "sql_ms": 0},
+        {
+            "path": "/r",
+            "ms": 14.0,
+            "sql_ms": 0.4,
+            "render_ms": 7.0,
+            "view_ms": 5.0,
+            "middleware_ms": 1.6,
+        },
+    ]
+    m = Measurement("x", WorkerConfig("sync", 5), pages, None, costs=costs)
+    [note] = shortfalls(m, cores=2)
+    # /healthz: 2 cores / 2000 req/s = 1 ms a request, 0.8 ms of it gunicorn and HTTP;
+    # Results at 0.3 × may cost 1 / 0.3 - 0.8 = 2.5 ms in-process.
+    assert "Results (repeat views): 0.05 × /healthz" in note
+    assert "costs 14.0 ms in-process (rendering 7.0" in note
+    assert "at most 2.5 ms" in note
