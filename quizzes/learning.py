@@ -417,9 +417,23 @@ def passages_to_reread(items: list[QuestionItem]) -> list[QuestionItem]:
 
 
 def attempt_items(attempt: Attempt) -> list[QuestionItem]:
-    """The attempt's questions in its stored order: three queries, whatever the count."""
-    questions = {question.pk: question for question in _questions(attempt.question_ids)}
+    """The attempt's questions in its stored order: at most three queries, whatever the
+    count. Answered versions come from the cache (quizzes.versions) when kept there; only
+    the others are loaded, and the answered ones among them kept for the next page."""
+    from quizzes import versions
+
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    quiz = attempt.quiz
+    questions = versions.load(
+        [qid for qid in attempt.question_ids if qid in answers], quiz
+    )
+    missing = [qid for qid in attempt.question_ids if qid not in questions]
+    if missing:
+        loaded = {question.pk: question for question in _questions(missing)}
+        versions.keep(
+            loaded[qid] for qid in missing if qid in answers and qid in loaded
+        )
+        questions.update(loaded)
     items = []
     for qid in attempt.question_ids:
         question = questions.get(qid)

@@ -140,8 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# quizzes.roles.RoleBackend is Django's ModelBackend that loads the signed-in user with
+# the teacher role in the same query (no query of its own for the navigation's "Teach").
+# ModelBackend itself stays last only for sessions signed in before RoleBackend existed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "quizzes.roles.RoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
