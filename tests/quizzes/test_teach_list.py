@@ -468,9 +468,7 @@ def test_odd_checked_values_are_ignored(teacher_client, quiz):
     assert f'id="tick-{question.pk}" checked' in page(response)
 
 
-def test_a_long_prompt_is_cut_with_an_ellipsis(
-    teacher_client, quiz
-):
+def test_a_long_prompt_is_cut_with_an_ellipsis(teacher_client, quiz):
     prompt = (
         "Which of the rivers that rise in the Alps and cross several countries before "
         "reaching the North Sea carries the most freight?"
