@@ -22,7 +22,7 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mutation import TARGETS, Target
+from mutation import FINDINGS, TARGETS, Target
 from mutation.equivalent import EQUIVALENT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +154,8 @@ def mutmut(work: Path, *args: str, check: bool = True) -> str:
         env=env,
         capture_output=True,
         text=True,
+        # A long, CPU-bound run on a shared machine: let interactive work go first.
+        preexec_fn=lambda: os.nice(10),
     )
     if check and result.returncode != 0:
         sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
@@ -240,6 +242,12 @@ def write_report(outcomes: list[Outcome]) -> None:
         "explained as equivalent (`mutation/equivalent.py`): a change of code that no "
         "learner, teacher or caller could notice.",
         "",
+        "`make mutate` runs every target, one after the other, each with two mutmut "
+        "workers (`--max-children 2`) at a lower CPU priority (nice 10); "
+        "`make mutate MUTATE_ARGS=gift` runs one, and `python -m mutation --report-only` "
+        "rewrites this report from the last run of each target. A run that is cut short "
+        'says so below (mutants "not checked").',
+        "",
         "| module | mutants | killed | survived | killed % | goal | equivalent | unexplained | time |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -293,7 +301,8 @@ def write_report(outcomes: list[Outcome]) -> None:
                 *(f"  {line}" for line in diff.splitlines()),
                 "  ```",
             ]
-    REPORT.write_text("\n".join([*lines, *details, ""]))
+    findings = ["", "## Found along the way", ""] + [f"- {text}" for text in FINDINGS]
+    REPORT.write_text("\n".join([*lines, *details, *findings, ""]))
     say(f"Wrote {REPORT.relative_to(ROOT)}")
 
 

@@ -152,6 +152,8 @@ def parse_number(text: str) -> Decimal | None:
         text = text.replace(_ARABIC_THOUSANDS, "")
     if "," in text and "." in text:
         decimal_sign = "," if text.rfind(",") > text.rfind(".") else "."
+        if text.count(decimal_sign) > 1:
+            return None  # "1,234.567,8": group signs on both sides of the decimal one
         group_sign = "." if decimal_sign == "," else ","
         integer, _, fraction = text.rpartition(decimal_sign)
         integer = _ungroup(integer, group_sign)

@@ -11,6 +11,7 @@ import pytest
 from quizzes.classes.statistics import (
     ItemStatistics,
     confidence,
+    covariance,
     median,
     quiz_statistics,
 )
@@ -158,3 +159,66 @@ def test_no_attempts_gives_no_figures():
 
 def test_median_of_even_count():
     assert median([4, 1, 3, 2]) == 2.5
+
+
+def test_two_attempts_are_enough_for_spread_and_alpha():
+    # Two attempts at two one-mark questions: A 1,1 (total 2), B 0,0 (total 0).
+    stats = quiz_statistics([[1, 1], [0, 0]], [1, 1])
+    q1, _q2 = stats.items
+    # q1 = 1,0: mean 0.5, var (0.25 + 0.25) / 1 = 0.5 → sd √0.5 = 70.71%.
+    assert q1.sd == pytest.approx(100 * math.sqrt(0.5))
+    # Totals 2,0: var 2; item variances 0.5 + 0.5: alpha = 2/1 × (1 − 1/2) = 100%.
+    assert stats.alpha == pytest.approx(100)
+    # Scores 100%, 0%: var 5000, sd 70.71%; standard error sd × √0 = 0.
+    assert stats.standard_error == pytest.approx(0)
+
+
+def test_figures_are_percentages_of_a_question_worth_several_marks():
+    # q1 is worth 2 marks: marks 2,1,0 → mean 1 of 2 = 50%; var 1 → sd 1 of 2 = 50%.
+    stats = quiz_statistics([[2, 1], [1, 1], [0, 0]], [2, 1])
+    q1 = stats.items[0]
+    assert q1.max_mark == 2
+    assert q1.facility == pytest.approx(50)
+    assert q1.sd == pytest.approx(50)
+
+
+def test_a_question_worth_no_marks_has_no_facility_or_spread():
+    stats = quiz_statistics([[0, 1], [0, 0], [0, 1]], [0, 1])
+    nothing = stats.items[0]
+    assert nothing.n == 3
+    assert nothing.facility is None and nothing.sd is None
+
+
+def test_a_question_everyone_got_right_has_no_discrimination_or_efficiency():
+    # q1 = 1,1,1 does not vary; q2 = 1,0,1 does, so the rest of the test varies.
+    q1, _q2 = quiz_statistics([[1, 1], [1, 0], [1, 1]], [1, 1]).items
+    assert q1.facility == pytest.approx(100) and q1.sd == pytest.approx(0)
+    assert q1.discrimination is None
+    assert q1.efficiency is None
+
+
+def test_a_question_whose_rest_of_the_test_does_not_vary_has_no_discrimination():
+    # q2 = 1,1,1 everywhere, so q1's rest (= q2) is constant while q1 = 1,0,1 varies.
+    q1, _q2 = quiz_statistics([[1, 1], [0, 1], [1, 1]], [1, 1]).items
+    assert q1.sd is not None and q1.sd > 0
+    assert q1.discrimination is None
+    assert q1.efficiency is None
+
+
+def test_one_question_has_no_alpha_and_no_standard_error():
+    stats = quiz_statistics([[1], [0], [1]], [1])
+    assert stats.sd is not None
+    assert stats.alpha is None
+    assert stats.standard_error is None
+
+
+def test_alpha_needs_two_whole_attempts():
+    # Only A and C showed both questions: one whole row, so no alpha.
+    assert quiz_statistics([[1, 1], [0, None], [1, 1]], [1, 1]).alpha is None
+
+
+def test_rows_and_marks_of_different_lengths_are_refused():
+    with pytest.raises(ValueError):
+        quiz_statistics([[1, 1, 1], [0, 0, 0]], [1, 1])
+    with pytest.raises(ValueError):
+        covariance([1, 2, 3], [1, 2])

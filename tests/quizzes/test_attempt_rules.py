@@ -1,12 +1,16 @@
 """The rules of one attempt: starting, answering, finishing, and the progress it leaves."""
 
+import datetime
 import html
 import random
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Progress, Question
@@ -306,3 +310,64 @@ def test_finishing_one_attempt_leaves_everyone_elses_open(student, other_student
     theirs.refresh_from_db()
     assert not theirs.is_finished and theirs.score is None
     assert theirs.finish() is True
+
+
+def test_start_orders_the_questions_with_the_random_source_it_is_given(student):
+    quiz = make_quiz()
+    for _ in range(6):
+        make_question(quiz, "single")
+    first = Attempt.objects.start(learner=student, quiz=quiz, rng=random.Random(5))
+    second = Attempt.objects.start(learner=make_user(), quiz=quiz, rng=random.Random(5))
+    # The same seed gives the same order of questions and of every question's options.
+    assert first.question_ids == second.question_ids
+    assert first.choice_order == second.choice_order
+
+
+def test_a_shuffled_attempt_takes_the_extra_fields_it_is_given(student):
+    quiz = make_quiz()
+    question = make_question(quiz)
+    attempt = Attempt.shuffled(quiz, [question], random.Random(1), learner=student)
+    assert attempt.learner == student
+    assert attempt.question_ids == [question.pk]
+
+
+def test_an_answer_arriving_after_another_request_finished_the_attempt_is_refused(
+    student, quiz
+):
+    # This request loaded the attempt while it was open; another one then finished it.
+    # Someone else's attempt at the quiz is still open, which must not let it through.
+    Attempt.objects.start(learner=make_user(), quiz=quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    Attempt.objects.get(pk=attempt.pk).finish()
+    assert not attempt.is_finished
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    with pytest.raises(ValidationError) as error:
+        attempt.record_answer(question=question, submission=right(question))
+    assert error.value.code == "finished"
+    assert error.value.messages == ["This attempt is finished."]
+    assert not Answer.objects.exists()
+
+
+def test_a_changed_deferred_answer_is_dated_when_it_was_changed(student):
+    quiz = make_quiz(feedback_mode="deferred")
+    question = make_question(quiz)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    attempt.record_answer(question=question, submission=wrong(question))
+    long_ago = timezone.now() - datetime.timedelta(days=3)
+    Answer.objects.update(answered_at=long_ago)
+    before = timezone.now()
+    attempt.record_answer(question=question, submission=right(question))
+    assert Answer.objects.get().answered_at >= before
+
+
+def test_starting_runs_the_same_queries_for_2_and_12_questions(student):
+    counts = []
+    for size in (2, 12):
+        quiz = make_quiz()
+        for _ in range(size):
+            make_question(quiz, "single")
+        learner = make_user()
+        with CaptureQueriesContext(connection) as queries:
+            Attempt.objects.start(learner=learner, quiz=quiz)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -112,3 +112,16 @@ def test_eight_threads_checking_one_question_store_one_answer():
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Answer.objects.filter(attempt=attempt, question=question).count() == 1
     assert len(set(results)) == 1, "every request must see the one stored answer"
+
+
+def test_eight_threads_starting_one_quiz_share_one_attempt():
+    learner = make_user()
+    quiz = make_quiz_with_questions(4)
+
+    results = run_at_once(
+        lambda i: Attempt.objects.start(learner=learner, quiz=quiz).pk
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Attempt.objects.filter(learner=learner, quiz=quiz).count() == 1
+    assert len(set(results)) == 1, "a double click must resume, not start another"
