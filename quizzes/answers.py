@@ -5,6 +5,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quizzes.grading import Submission, is_ambiguous_number, parse_number
 from quizzes.models import Question
@@ -21,7 +22,11 @@ def read_text(question: Question, data) -> Submission:
     text = data.get("text", "")
     if len(text) > MAX_TYPED_LENGTH:
         raise ValidationError(
-            _("That answer is too long (at most %(n)s characters).")
+            ngettext(
+                "That answer is too long (at most %(n)d character).",
+                "That answer is too long (at most %(n)d characters).",
+                MAX_TYPED_LENGTH,
+            )
             % {"n": MAX_TYPED_LENGTH},
             code="too_long",
         )
@@ -118,3 +123,21 @@ def read_matches(question: Question, data) -> Submission:
             )
         matches[row.pk] = value
     return Submission(matches=matches)
+
+
+def kept_after_slip(question: Question, data) -> dict:
+    """What the learner had filled in when a slip sent the question back: the typed
+    text and the matches already chosen (only real options), shown again with the
+    message. Options are never kept: the only slip with options is choosing none."""
+    kept = {}
+    if "text" in data:
+        kept["text"] = data.get("text", "")[:MAX_TYPED_LENGTH]
+    options = {choice.match_text for choice in question.choices.all()}
+    matches = {
+        str(row.pk): data.get(f"match-{row.pk}")
+        for row in question.choices.all()
+        if row.text and data.get(f"match-{row.pk}") in options
+    }
+    if matches:
+        kept["matches"] = matches
+    return kept

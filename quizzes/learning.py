@@ -5,6 +5,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading, mastery
 from quizzes.models import Answer, Attempt, Choice, Mastery, Progress, Question
@@ -182,6 +183,68 @@ def progress_outlines(user) -> list[CourseOutline]:
     return outlines
 
 
+def answer_state(answer: Answer | None, finished: bool) -> str:
+    """How far a question has got: unanswered, answered (saved, no feedback yet),
+    or, once feedback may be shown, right, partial or wrong."""
+    if answer is None:
+        return "unanswered"
+    if not (finished or answer.is_checked):
+        return "answered"
+    if answer.is_right:
+        return "right"
+    return "partial" if answer.is_partly_right else "wrong"
+
+
+# What the navigator and the results strip say beside the colour and the icon.
+STATE_LABELS = {
+    "unanswered": _("not answered yet"),
+    "answered": _("answered"),
+    "right": _("right"),
+    "partial": _("partly right"),
+    "wrong": _("wrong"),
+}
+STATE_ICONS = {
+    "unanswered": "",
+    "answered": "●",
+    "right": "✓",
+    "partial": "◐",
+    "wrong": "✗",
+}
+
+
+@dataclass
+class NavEntry:
+    """One question in the quiz navigator: its number, where it is and how it stands."""
+
+    number: int
+    question_id: int
+    state: str
+
+    @property
+    def dom_id(self) -> str:
+        return f"question-{self.question_id}"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def icon(self) -> str:
+        return STATE_ICONS[self.state]
+
+
+def navigator(attempt: Attempt, question_ids, answers: dict) -> list[NavEntry]:
+    """The navigator's entries from answers already fetched: no query."""
+    return [
+        NavEntry(
+            number=number,
+            question_id=qid,
+            state=answer_state(answers.get(qid), attempt.is_finished),
+        )
+        for number, qid in enumerate(question_ids, start=1)
+    ]
+
+
 @dataclass
 class QuestionItem:
     """One question of an attempt, in the attempt's order, with the learner's answer."""
@@ -199,6 +262,15 @@ class QuestionItem:
         return f"question-{self.question.pk}"
 
     @property
+    def lesson_url(self) -> str:
+        """ "Show me in the lesson"; from an attempt, the passage links back to it."""
+        url = self.question.lesson_url()
+        if self.attempt is None:
+            return url
+        path, fragment = url.split("#", 1)
+        return f"{path}&attempt={self.attempt.pk}#{fragment}"
+
+    @property
     def show_feedback(self) -> bool:
         """Right answers and feedback only once the learner has answered for good."""
         if self.attempt is not None and self.attempt.is_finished:
@@ -212,16 +284,16 @@ class QuestionItem:
     @cached_property
     def chosen_ids(self) -> set[int]:
         # Cached: templates ask once per option. Set `answer` before rendering.
+        if "choices" in self.posted:
+            return set(self.posted["choices"])
         if self.answer:
             return set(self.answer.response.get("choices", ()))
         return set()
 
     @property
-    def typed(self) -> str:
-        return self.answer.response.get("text", "") if self.answer else ""
-
-    @property
     def matches(self) -> dict[str, str]:
+        if "matches" in self.posted:
+            return self.posted["matches"]
         return self.answer.response.get("matches", {}) if self.answer else {}
 
     @property
@@ -259,6 +331,25 @@ class QuestionItem:
     def points(self) -> Decimal:
         # As stored (three places): a fresh answer's 1/3 × 3 points would show as "1.00".
         return self.answer.points.quantize(POINT) if self.answer else Decimal(0)
+
+    @property
+    def typed(self) -> str:
+        if "text" in self.posted:
+            return self.posted["text"]
+        return self.answer.response.get("text", "") if self.answer else ""
+
+    @property
+    def state(self) -> str:
+        finished = self.attempt is not None and self.attempt.is_finished
+        return answer_state(self.answer, finished)
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def state_icon(self) -> str:
+        return STATE_ICONS[self.state]
 
     @property
     def result(self) -> str:
@@ -314,10 +405,35 @@ def _question_with_choices(question_id: int) -> Question:
     return question
 
 
+def passages_to_reread(items: list[QuestionItem]) -> list[QuestionItem]:
+    """The questions not fully right that point to a passage, one per passage."""
+    seen, missed = set(), []
+    for item in items:
+        quote = item.question.source_quote
+        if item.result != "right" and quote and quote not in seen:
+            seen.add(quote)
+            missed.append(item)
+    return missed
+
+
 def attempt_items(attempt: Attempt) -> list[QuestionItem]:
-    """The attempt's questions in its stored order: three queries, whatever the count."""
-    questions = {question.pk: question for question in _questions(attempt.question_ids)}
+    """The attempt's questions in its stored order: at most three queries, whatever the
+    count. Answered versions come from the cache (quizzes.versions) when kept there; only
+    the others are loaded, and the answered ones among them kept for the next page."""
+    from quizzes import versions
+
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    quiz = attempt.quiz
+    questions = versions.load(
+        [qid for qid in attempt.question_ids if qid in answers], quiz
+    )
+    missing = [qid for qid in attempt.question_ids if qid not in questions]
+    if missing:
+        loaded = {question.pk: question for question in _questions(missing)}
+        versions.keep(
+            loaded[qid] for qid in missing if qid in answers and qid in loaded
+        )
+        questions.update(loaded)
     items = []
     for qid in attempt.question_ids:
         question = questions.get(qid)
@@ -335,8 +451,8 @@ def attempt_items(attempt: Attempt) -> list[QuestionItem]:
     return items
 
 
-def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, int]:
-    """One question of the attempt and how many are answered: two queries."""
+def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, dict]:
+    """One question of the attempt and the attempt's answers by question: two queries."""
     question = _question_with_choices(question_id)
     answers = {answer.question_id: answer for answer in attempt.answers.all()}
     item = QuestionItem(
@@ -346,4 +462,4 @@ def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, int]
         answer=answers.get(question_id),
         attempt=attempt,
     )
-    return item, len(answers)
+    return item, answers

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -336,7 +337,7 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.prompt[:80]
+        return Truncator(self.prompt).chars(80)
 
     def save(self, *args, **kwargs):
         self.prompt_html = render_markdown(self.prompt)
@@ -356,7 +357,7 @@ class Question(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or self.prompt[:80]
+        return self.title or str(self)
 
     def quality_item(self) -> quality.Item:
         return quality.Item.from_question(self)
@@ -1089,6 +1090,20 @@ class Classroom(models.Model):
 
     def is_taught_by(self, user) -> bool:
         return self.teachers.filter(pk=user.pk).exists()
+
+    def remove_teacher(self, teacher) -> None:
+        """A teacher stops teaching the class; a class always keeps one teacher (the
+        class row is locked, so two teachers removing each other cannot leave none)."""
+        with transaction.atomic():
+            Classroom.objects.select_for_update().filter(pk=self.pk).exists()
+            if not self.teachers.exclude(pk=teacher.pk).exists():
+                raise ValidationError(
+                    _(
+                        "A class needs a teacher: add a co-teacher first, or delete the class."
+                    ),
+                    code="last_teacher",
+                )
+            self.teachers.remove(teacher)
 
 
 class Membership(models.Model):

@@ -60,7 +60,9 @@ def create_choices(question: Question, rows: list[dict]) -> list[Choice]:
 
 
 def import_questions(*, quiz: Quiz, plan, user) -> list[Question]:
-    """Write an import plan: all of it or, if anything is wrong, nothing. New ones are drafts."""
+    """Write an import plan: all of it or, if anything is wrong, nothing. Each question
+    takes the status the plan gives it (a draft unless the file says otherwise and the
+    rules of publishing allow it)."""
     if not plan.ok:
         raise ValidationError(
             _("The file has errors; nothing was imported."), code="invalid_file"
@@ -81,7 +83,36 @@ def import_questions(*, quiz: Quiz, plan, user) -> list[Question]:
             for name, value in planned.fields.items():
                 setattr(question, name, value)
             question.status = Question.Status.DRAFT
-            saved.append(
-                save_question(question=question, choices=planned.choices, user=user)
+            question = save_question(
+                question=question, choices=planned.choices, user=user
             )
+            if planned.status != Question.Status.DRAFT:
+                # The same rules as publishing or archiving one by one; a refusal
+                # undoes the whole import.
+                question.set_status(planned.status)
+            saved.append(question)
     return saved
+
+
+def set_statuses(*, quiz: Quiz, ids: list[int], status: str) -> list[Question]:
+    """Publish or archive these current questions of the quiz, each by its own rules
+    (Question.set_status): all of them, or, if any is refused, none. The refusals are
+    raised together, one message per question, in the list's order."""
+    questions = list(
+        quiz.questions.current()
+        .filter(pk__in=ids)
+        .select_related("quiz__section")
+        .order_by("position")
+    )
+    refusals = []
+    with transaction.atomic():
+        for question in questions:
+            try:
+                question.set_status(status)
+            except ValidationError as error:
+                refusals.extend(error.messages)
+        if refusals:
+            transaction.set_rollback(True)
+    if refusals:
+        raise ValidationError(refusals, code="refused")
+    return questions

@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,12 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes.answers import SLIPS
+from quizzes.answers import SLIPS, kept_after_slip
 from quizzes.learning import (
     article_outline,
     attempt_item,
     attempt_items,
     course_outline,
+    navigator,
+    passages_to_reread,
     progress_outlines,
 )
 from quizzes.models import Attempt, Progress, Question
@@ -70,22 +74,66 @@ def lesson(request, article_slug: str, section_slug: str):
     section = current.section
     body_html, highlighted = section.body_html, None
     # Only where the answer is no secret: the question was answered, or a teacher asks.
-    quote = Question.objects.quote_to_highlight(
-        section, int_param(request.GET, "highlight"), request.user
-    )
+    question_id = int_param(request.GET, "highlight")
+    quote = Question.objects.quote_to_highlight(section, question_id, request.user)
+    back = None
     if quote is not None:
-        body_html, highlighted = highlight_quote(section.body_html, quote)
+        back = _back_to_question(request, question_id)
+        after = ""
+        if back:
+            after = render_to_string(
+                "quizzes/section_detail.html#back-to-question", {"back": back}
+            )
+        body_html, highlighted = highlight_quote(section.body_html, quote, after=after)
     previous, following = outline.neighbours(section)
     context = {
         "outline": outline,
         "lesson": current,
+        "position": outline.lessons.index(current) + 1,
         "section": section,
         "body_html": body_html,
         "highlighted": highlighted,
+        "back": back,
+        "open_attempt": _open_attempt(request.user, current),
         "previous": previous,
         "next": following,
     }
     return TemplateResponse(request, "quizzes/section_detail.html", context)
+
+
+def _back_to_question(request, question_id: int) -> dict | None:
+    """Where "Back to question N" leads from a highlighted passage: the learner's own
+    attempt named in ?attempt=, if that question is in it; else nowhere."""
+    attempt_id = int_param(request.GET, "attempt")
+    if attempt_id is None or not request.user.is_authenticated:
+        return None
+    attempt = (
+        Attempt.objects.for_learner(request.user)
+        .filter(pk=attempt_id)
+        .only("pk", "question_ids", "finished_at")
+        .first()
+    )
+    if attempt is None or question_id not in attempt.question_ids:
+        return None
+    page = "attempt_results" if attempt.is_finished else "attempt_detail"
+    return {
+        "number": attempt.question_ids.index(question_id) + 1,
+        "url": f"{reverse(f'quizzes:{page}', args=[attempt.pk])}#question-{question_id}",
+    }
+
+
+def _open_attempt(user, lesson) -> Attempt | None:
+    """The learner's unfinished attempt at the lesson's quiz, with its answers counted."""
+    if not (user.is_authenticated and lesson.has_quiz):
+        return None
+    return (
+        Attempt.objects.for_learner(user)
+        .unfinished()
+        .filter(quiz__section=lesson.section)
+        .annotate(answered=Count("answers"))
+        .only("pk", "question_ids")
+        .first()
+    )
 
 
 @require_POST
@@ -125,6 +173,10 @@ def start_quiz(request, article_slug: str, section_slug: str):
     return redirect(attempt)
 
 
+# Where a slip made without JavaScript waits for the page the redirect leads to.
+SLIP_KEY = "quiz_slip"
+
+
 @never_cache
 @require_GET
 @login_required
@@ -133,13 +185,23 @@ def attempt_detail(request, attempt_id: int):
     if attempt.is_finished:
         return redirect("quizzes:attempt_results", attempt.pk)
     items = attempt_items(attempt)
-    return TemplateResponse(
-        request, "quizzes/attempt_detail.html", _quiz_context(attempt, items)
-    )
+    # A slip made without JavaScript, kept across the redirect (POST/redirect/GET).
+    slip = request.session.pop(SLIP_KEY, None)
+    slipped = None
+    if slip and slip.get("attempt") == attempt.pk:
+        slipped = next(
+            (item for item in items if item.question.pk == slip.get("question")), None
+        )
+        if slipped is not None:
+            slipped.error, slipped.posted = slip["message"], slip.get("posted", {})
+    context = {**_quiz_context(attempt, items), "slipped": slipped}
+    return TemplateResponse(request, "quizzes/attempt_detail.html", context)
 
 
 def _quiz_context(attempt: Attempt, items) -> dict:
-    return {**_counts(attempt, sum(1 for item in items if item.answer)), "items": items}
+    answers = {item.question.pk: item.answer for item in items if item.answer}
+    nav = navigator(attempt, [item.question.pk for item in items], answers)
+    return {**_counts(attempt, len(answers)), "items": items, "nav": nav}
 
 
 @never_cache
@@ -151,30 +213,61 @@ def check_answer(request, attempt_id: int, question_id: int):
         return _finished_response(request, attempt)
     if question_id not in attempt.question_ids:
         raise Http404(_("This question is not part of this attempt."))
-    item, answered = attempt_item(attempt, question_id)
+    item, answers = attempt_item(attempt, question_id)
     if not item.is_locked:
         try:
             submission = item.question.read_answer(request.POST)
         except ValidationError as error:
-            # The learner sees the question again with the reason: a slip is an ordinary
-            # answer (200: with DEBUG on, htmx would hand a 400 to the debug page); a
-            # forged or malformed post is a 400.
-            status = 200 if error.code in SLIPS else 400
-            return _answer_error(
-                request, attempt, item, answered, error.message, status
-            )
-        answered += item.answer is None
+            if error.code in SLIPS:
+                # The question again with the reason: a slip is an ordinary answer
+                # (200: with DEBUG on, htmx would hand a 400 to the debug page).
+                item.posted = kept_after_slip(item.question, request.POST)
+                return _slip(request, attempt, item, answers, error.message)
+            # A forged or malformed post: a 400.
+            return _answer_error(request, attempt, item, answers, error.message)
         item.answer = attempt.record_answer(
             question=item.question, submission=submission
         )
+        answers[item.question.pk] = item.answer
     if request.htmx:
-        context = {**_counts(attempt, answered), "item": item}
         return TemplateResponse(
-            request, "quizzes/attempt_detail.html#check-response", context
+            request,
+            "quizzes/attempt_detail.html#check-response",
+            _check_context(attempt, item, answers),
         )
-    return redirect(
-        f"{reverse('quizzes:attempt_detail', args=[attempt.pk])}#{item.dom_id}"
-    )
+    return redirect(_question_url(attempt, item))
+
+
+def _question_url(attempt: Attempt, item) -> str:
+    return f"{reverse('quizzes:attempt_detail', args=[attempt.pk])}#{item.dom_id}"
+
+
+def _check_context(attempt: Attempt, item, answers: dict) -> dict:
+    """The checked question's card and, out of band, the navigator and the counters."""
+    return {
+        **_counts(attempt, len(answers)),
+        "item": item,
+        "nav": navigator(attempt, attempt.question_ids, answers),
+    }
+
+
+def _slip(request, attempt: Attempt, item, answers: dict, message: str):
+    """Nothing chosen, letters for a number...: with htmx, the card with the message;
+    without, back to the question on the quiz page (a reload does not post again)."""
+    item.error = message
+    if request.htmx:
+        return TemplateResponse(
+            request,
+            "quizzes/attempt_detail.html#check-response",
+            _check_context(attempt, item, answers),
+        )
+    request.session[SLIP_KEY] = {
+        "attempt": attempt.pk,
+        "question": item.question.pk,
+        "message": message,
+        "posted": item.posted,
+    }
+    return redirect(_question_url(attempt, item))
 
 
 def _counts(attempt: Attempt, answered: int) -> dict:
@@ -189,23 +282,19 @@ def _counts(attempt: Attempt, answered: int) -> dict:
     }
 
 
-def _answer_error(
-    request, attempt: Attempt, item, answered: int, message: str, status: int
-):
-    """The question again, with the message (a slip: nothing chosen, not a number...)."""
+def _answer_error(request, attempt: Attempt, item, answers: dict, message: str):
+    """A post no form of ours sends: the question again with the reason, as a 400."""
     item.error = message
     if request.htmx:
-        context = {**_counts(attempt, answered), "item": item}
         template = "quizzes/attempt_detail.html#check-response"
-        return TemplateResponse(request, template, context, status=status)
+        context = _check_context(attempt, item, answers)
+        return TemplateResponse(request, template, context, status=400)
     items = attempt_items(attempt)
     for other in items:
         if other.question.pk == item.question.pk:
             other.error = message
-    context = _quiz_context(attempt, items)
-    return TemplateResponse(
-        request, "quizzes/attempt_detail.html", context, status=status
-    )
+    context = {**_quiz_context(attempt, items), "slipped": None}
+    return TemplateResponse(request, "quizzes/attempt_detail.html", context, status=400)
 
 
 def _finished_response(request, attempt: Attempt):
@@ -246,6 +335,7 @@ def attempt_results(request, attempt_id: int):
         **review_queries.for_results(attempt, items),
         "can_retake": can_retake,
         "taken": taken,
+        "rereads": passages_to_reread(items),
     }
     return TemplateResponse(request, "quizzes/attempt_results.html", context)
 

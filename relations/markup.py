@@ -68,8 +68,12 @@ def contains_quote(markdown_text: str, quote: str) -> bool:
 _BLOCK = re.compile(r"<(p|li|h[2-6]|td|th|blockquote)\b[^>]*>.*?</\1>", re.DOTALL)
 
 
-def highlight_quote(rendered_html: str, quote: str) -> tuple[str, bool]:
-    """Mark the block of rendered HTML that holds the quote; return (html, found)."""
+def highlight_quote(
+    rendered_html: str, quote: str, after: str = ""
+) -> tuple[str, bool]:
+    """Mark the block of rendered HTML that holds the quote; return (html, found).
+
+    `after` (trusted HTML, such as a link back to the question) follows the block."""
     needle = normalize(quote)
     if not needle:
         return rendered_html, False
@@ -86,7 +90,7 @@ def highlight_quote(rendered_html: str, quote: str) -> tuple[str, bool]:
             f'<{tag} id="passage" class="passage" tabindex="-1">{marked_inner}</{tag}>'
         )
         start, end = match.span()
-        return rendered_html[:start] + new_block + rendered_html[end:], True
+        return rendered_html[:start] + new_block + after + rendered_html[end:], True
     return rendered_html, False
 
 

@@ -140,8 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# quizzes.roles.RoleBackend is Django's ModelBackend that loads the signed-in user with
+# the teacher role in the same query (no query of its own for the navigation's "Teach").
+# ModelBackend itself stays last only for sessions signed in before RoleBackend existed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "quizzes.roles.RoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -168,6 +172,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format site-wide; templates name these formats ("DATE_FORMAT",
+# "SHORT_DATETIME_FORMAT"), never spell one out. The locale's own formats would win over
+# these settings, so relations/formats/<language>/formats.py holds the same values.
+FORMAT_MODULE_PATH = ["relations.formats"]
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -262,7 +275,12 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "expected_refusals": {"()": "relations.log_filters.ExpectedRefusalsInOneLine"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # 404s and 403s stay logged (as warnings), in one line each, without a traceback.
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),

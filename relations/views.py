@@ -40,9 +40,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 # Someone signed up with the same address a moment ago (the unique index).
                 form.add_error("email", EMAIL_TAKEN)
             else:
-                login(
-                    request, user, backend="django.contrib.auth.backends.ModelBackend"
-                )
+                login(request, user, backend="quizzes.roles.RoleBackend")
                 return redirect(next_url or "quizzes:home")
     else:
         form = SignupForm()

@@ -255,3 +255,91 @@ def test_transaction_counter_counts_atomic_commits_and_autocommitted_writes():
     assert (counter.commits, counter.autocommit_writes, counter.savepoints) == (1, 1, 1)
     assert counter.transactions == 2
     assert fake.committed == 2
+
+
+def test_wrapped_requests_of_a_rotation_are_read_and_summed():
+    line = WRK_OUTPUT.replace("status=0", "status=0 wrapped=7")
+    assert parse_wrk(line).wrapped == 7
+    assert parse_wrk(WRK_OUTPUT).wrapped == 0
+    runs = [parse_wrk(line), parse_wrk(line)]
+    assert summarize("Outline", "/", runs).wrapped == 14
+
+
+def test_rotation_lines_carry_cookie_csrf_and_htmx_for_posts_only():
+    from bench.__main__ import rotation_line
+
+    cookies = {"csrftoken": "tok", "sessionid": "abc"}
+    get = rotation_line("GET", "/", cookies).split("\t")
+    assert get == ["GET", "/", "csrftoken=tok; sessionid=abc", "", "0", ""]
+    post = rotation_line("POST", "/a/", cookies, htmx=True, body="choice=1").split("\t")
+    assert post[3:] == ["tok", "1", "choice=1"]
+    with pytest.raises(ValueError):
+        rotation_line("POST", "/a/", cookies, body="x\ty")
+
+
+def test_stored_answers_are_compared_with_the_accepted_ones():
+    from bench.__main__ import compare_stored
+
+    exact = compare_stored({"1": [10, 11]}, {"1": {10: 1, 11: 1}})
+    assert exact == {
+        "accepted": 2,
+        "stored": 2,
+        "missing": 0,
+        "duplicated": 0,
+        "unexpected": 0,
+    }
+    wrong = compare_stored({"1": [10, 11], "2": [5]}, {"1": {10: 2, 12: 1}})
+    assert (wrong["missing"], wrong["duplicated"], wrong["unexpected"]) == (2, 1, 1)
+
+
+def test_flow_target_compares_answered_questions_with_the_health_check():
+    from bench import FLOW_RATIO_TARGET, flow_target
+
+    flow = FlowResult(threads=4, seconds=10, finished=1, requests=9, errors=0)
+    flow.answered = 1000  # 100 a second
+    assert flow_target("x", flow, 100 / FLOW_RATIO_TARGET).met
+    missed = flow_target("x", flow, 1000)
+    assert not missed.met
+    assert "0.100 × /healthz" in missed.detail
+    assert "needs 200 answered/s" in missed.detail
+
+
+def test_first_view_goals_name_only_the_pages_of_the_issue():
+    from bench import FIRST_VIEW_GOALS
+
+    pages = with_ratios(
+        [
+            page("/healthz", 1000),
+            page("/", 400),
+            PageResult("Other", "/o", 1, 1, 1, 0, 0, 1),
+        ]
+    )
+    pages[1].name = "Course outline"
+    [outline] = page_targets(pages, "first views", FIRST_VIEW_GOALS)
+    assert outline.met and "Course outline ≥ 0.3" in outline.description
+
+
+def test_shortfalls_say_what_a_slow_page_costs_and_may_cost():
+    from bench.__main__ import Measurement, WorkerConfig, shortfalls
+
+    pages = with_ratios([page("/healthz", 2000), page("/r", 100)])
+    pages[1].name = "Results"
+    pages[0].name = "Health check (baseline)"
+    costs = [
+        {"path": "/healthz", "ms": 0.2, "sql_ms": 0},
+        {
+            "path": "/r",
+            "ms": 14.0,
+            "sql_ms": 0.4,
+            "render_ms": 7.0,
+            "view_ms": 5.0,
+            "middleware_ms": 1.6,
+        },
+    ]
+    m = Measurement("x", WorkerConfig("sync", 5), pages, None, costs=costs)
+    [note] = shortfalls(m, cores=2)
+    # /healthz: 2 cores / 2000 req/s = 1 ms a request, 0.8 ms of it gunicorn and HTTP;
+    # Results at 0.3 × may cost 1 / 0.3 - 0.8 = 2.5 ms in-process.
+    assert "Results (repeat views): 0.05 × /healthz" in note
+    assert "costs 14.0 ms in-process (rendering 7.0" in note
+    assert "at most 2.5 ms" in note

@@ -128,7 +128,13 @@ def _parse_block(
         return _category(line, text)
     idnumber, tags = extract_idnumber_and_tags(comments)
     question = ParsedQuestion(
-        line=line, name="", kind="", idnumber=idnumber, tags=tags, category=category
+        line=line,
+        name="",
+        kind="",
+        idnumber=idnumber,
+        tags=tags,
+        category=category,
+        **extract_relations_fields(comments),
     )
     if text.startswith("::") and "::" in text[2:]:
         name, text = text[2:].split("::", 1)
@@ -167,6 +173,31 @@ def extract_idnumber_and_tags(comments: Iterable[str]) -> tuple[str, list[str]]:
             elif kind == "id" and idnumber is None:
                 idnumber = value
     return idnumber or "", list(dict.fromkeys(tags))
+
+
+# Our own fields, each on a comment line of its own right before the question.
+RELATIONS_FIELDS = {"quote": "source_quote", "status": "status"}
+_RELATIONS_LINE = re.compile(r"//\s*relations-(quote|status):(.*)")
+_UNESCAPE_LINE = re.compile(r"\\([\\nr])")
+
+
+def extract_relations_fields(comments: Iterable[str]) -> dict[str, str]:
+    """`source_quote` and `status` from `// relations-quote: …` and
+    `// relations-status: …` lines (the last of each wins)."""
+    found = {}
+    for comment in comments:
+        if match := _RELATIONS_LINE.match(comment):
+            value = _UNESCAPE_LINE.sub(
+                lambda m: {"n": "\n", "r": "\r"}.get(m[1], m[1]), match[2].strip()
+            )
+            found[RELATIONS_FIELDS[match[1]]] = value
+    return found
+
+
+def relations_comment(name: str, value: str) -> str:
+    """A `// relations-<name>: value` line; a line break in the value is written as \\n."""
+    escaped = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return f"// relations-{name}: {escaped}\n"
 
 
 def _comment_marks(comment: str) -> list[tuple[str, str]]:
@@ -484,6 +515,10 @@ def _export(question: ParsedQuestion, with_header_ids: bool) -> str:
     marks += [f"[tag:{_comment_value(tag)}]" for tag in question.tags]
     if marks:
         out.append(f"// {' '.join(marks)}\n")
+    if question.source_quote:
+        out.append(relations_comment("quote", question.source_quote))
+    if question.status:
+        out.append(relations_comment("status", question.status))
     out.append(
         f"::{_escape(question.name)}::{_write(question.text, question.text_format, 'moodle')}"
     )

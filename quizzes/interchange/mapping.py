@@ -2,9 +2,11 @@
 
 import html
 import re
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from quizzes.interchange.parsed import (
     strip_tags,
 )
 from quizzes.models import Question, Quiz
+from relations.markup import contains_quote
 
 SUPPORTED_KINDS = {kind.value for kind in Question.Kind}
 ONE = Decimal(1)
@@ -32,6 +35,8 @@ class PlannedQuestion:
     fields: dict
     choices: list[dict]
     existing: Question | None = None
+    # What the question will be once written: draft, published or archived.
+    status: str = Question.Status.DRAFT
     warnings: list[str] = field(default_factory=list)
     # Item-quality warnings (quizzes.quality), checked across the file's questions.
     quality: list = field(default_factory=list)
@@ -39,6 +44,17 @@ class PlannedQuestion:
     @property
     def kind_label(self) -> str:
         return Question.Kind(self.fields["kind"]).label
+
+    @property
+    def status_label(self) -> str:
+        return Question.Status(self.status).label
+
+    @property
+    def source_quote(self) -> str:
+        """The quote it will have: the file's, else the existing question's."""
+        if "source_quote" in self.fields:
+            return self.fields["source_quote"]
+        return self.existing.source_quote if self.existing else ""
 
 
 @dataclass
@@ -64,13 +80,7 @@ def plan_import(
 ) -> ImportPlan:
     """What importing these questions into the quiz would do; errors make it import nothing."""
     plan = ImportPlan(errors=list(errors))
-    ids = [q.idnumber for q in parsed if q.idnumber]
-    existing = {
-        q.external_id: q
-        for q in quiz.questions.current()
-        .filter(external_id__in=ids)
-        .prefetch_related("choices")
-    }
+    existing = _existing_by_id(quiz, [q.idnumber for q in parsed if q.idnumber])
     seen_ids: set[str] = set()
     for question in parsed:
         if question.idnumber in seen_ids:
@@ -113,6 +123,7 @@ def plan_import(
             )
             continue
         planned.existing = existing.get(question.idnumber)
+        _plan_status(quiz, planned)
         plan.questions.append(planned)
     if not plan.questions and not plan.errors:
         plan.errors.append(
@@ -122,6 +133,55 @@ def plan_import(
     for planned, warnings in zip(plan.questions, found, strict=True):
         planned.quality = warnings
     return plan
+
+
+def _existing_by_id(quiz: Quiz, ids: list[str]) -> dict[str, Question]:
+    """This quiz's current questions named by these ids: by their external id, or (for
+    a question written in Teach, whose export names it by its identity) by identity."""
+    identities = {}
+    for value in ids:
+        try:
+            identities[uuid.UUID(value)] = value
+        except ValueError:
+            continue
+    found = (
+        quiz.questions.current()
+        .filter(models.Q(external_id__in=ids) | models.Q(identity__in=list(identities)))
+        .prefetch_related("choices")
+    )
+    by_id = {}
+    for question in found:
+        if question.identity in identities:
+            by_id.setdefault(identities[question.identity], question)
+        if question.external_id:
+            # A question's own external id wins over another's identity.
+            by_id[question.external_id] = question
+    return by_id
+
+
+def _plan_status(quiz: Quiz, planned: PlannedQuestion) -> None:
+    """The status the file asks for, under the rules of Question.publish(): a question
+    is published only if its source quote occurs in the lesson; otherwise a draft."""
+    wanted = planned.parsed.status.strip().lower()
+    if not wanted:
+        return
+    if wanted not in Question.Status.values:
+        planned.warnings.append(
+            _("Unknown status “%(status)s”: it arrives as a draft.")
+            % {"status": planned.parsed.status}
+        )
+        return
+    if wanted == Question.Status.PUBLISHED and not contains_quote(
+        quiz.section.body, planned.source_quote
+    ):
+        planned.warnings.append(
+            _(
+                "Published in the file, but its source quote is not in this lesson:"
+                " it arrives as a draft."
+            )
+        )
+        return
+    planned.status = wanted
 
 
 def _plan_one(question: ParsedQuestion) -> PlannedQuestion:
@@ -137,6 +197,10 @@ def _plan_one(question: ParsedQuestion) -> PlannedQuestion:
         "external_id": question.idnumber[:100],
         "tags": question.tags,
     }
+    if question.source_quote:
+        fields["source_quote"] = question.source_quote[
+            : Question._meta.get_field("source_quote").max_length
+        ]
     warnings: list[str] = []
     # Imported here: the table of kinds names this module's functions.
     from quizzes.kinds import KINDS
@@ -335,9 +399,13 @@ def to_parsed(question: Question) -> ParsedQuestion:
         kind=question.kind,
         text=question.prompt,
         general_feedback=question.explanation,
-        idnumber=question.external_id,
+        # Every question gets an id: a question written in Teach has no external id,
+        # so its identity (the same for all its versions) names it.
+        idnumber=question.external_id or str(question.identity),
         tags=list(question.tags or []),
         export_id=question.position,
+        source_quote=question.source_quote,
+        status=question.status,
     )
     question.rules.export_answers(question, choices, parsed)
     return parsed

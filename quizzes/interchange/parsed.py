@@ -68,6 +68,10 @@ class ParsedQuestion:
     feedback_false: str = ""
     feedback_false_format: str = "moodle"
     export_id: int = 0
+    # Ours, not Moodle's: from `// relations-quote:` and `// relations-status:` comment
+    # lines, which Moodle reads as comments and ignores.
+    source_quote: str = ""
+    status: str = ""
 
     @property
     def is_question(self) -> bool:

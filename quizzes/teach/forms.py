@@ -4,13 +4,14 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quizzes import quality, services
 from quizzes.forms import CreditField, QuestionForm
 from quizzes.interchange import FORMATS
 from quizzes.kinds import KINDS
-from quizzes.models import Choice, Question
+from quizzes.models import Choice, Question, Quiz
 from relations.text import too_big_message
 
 ROW_FIELDS = (
@@ -185,21 +186,42 @@ def choice_formset(kind: str, *, data=None, initial=None) -> BaseChoiceFormSet:
     return formset
 
 
+def paste_limit() -> int:
+    """The most bytes of pasted text: the import limit, and within what Django reads of
+    a form's fields (DATA_UPLOAD_MAX_MEMORY_SIZE) with room for the rest of the form."""
+    return min(settings.IMPORT_MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 4096)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 class ImportForm(forms.Form):
-    """A file to preview, or (to import it) the previewed file kept on the server."""
+    """A file or pasted text to preview, or (to import it) the previewed one kept on
+    the server."""
 
     format = forms.ChoiceField(
         label=_("Format"), choices=list(FORMATS.items()), initial="gift"
     )
-    file = forms.FileField(
-        label=_("File"),
+    file = forms.FileField(label=_("File"), required=False)
+    text = forms.CharField(
+        label=_("Or paste the questions"),
         required=False,
-        help_text=_("Up to %(size)s.")
-        % {"size": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):.1f} MB"},
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
     )
     upload = forms.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("UTF-8, up to %(size)s.") % {
+            "size": _megabytes(settings.IMPORT_MAX_BYTES)
+        }
+        self.fields["text"].help_text = _(
+            "Up to %(size)s; a larger bank as a file."
+        ) % {"size": _megabytes(paste_limit())}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -210,12 +232,32 @@ class ImportForm(forms.Form):
                 raise ValidationError(too_big, code="too_big")
         return upload
 
+    def clean_text(self):
+        text = self.cleaned_data.get("text", "")
+        size = len(text.encode())
+        if size > paste_limit():
+            raise ValidationError(
+                _(
+                    "The pasted text is %(size)s; up to %(limit)s can be pasted."
+                    " Upload it as a file, or split it."
+                )
+                % {"size": _megabytes(size), "limit": _megabytes(paste_limit())},
+                code="too_big",
+            )
+        return text if text.strip() else ""
+
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        if not data.get("file") and not data.get("upload"):
-            raise ValidationError(_("Choose a file to import."), code="no_file")
+        if data.get("file") and data.get("text"):
+            raise ValidationError(
+                _("Choose a file or paste text, not both."), code="file_and_text"
+            )
+        if not (data.get("file") or data.get("text") or data.get("upload")):
+            raise ValidationError(
+                _("Choose a file or paste the questions to import."), code="no_file"
+            )
         return data
 
 
@@ -302,3 +344,104 @@ class DismissWarningForm(forms.Form):
             "required": _("Say why the warning does not apply to this question.")
         },
     )
+
+
+class QuestionFilterForm(forms.Form):
+    """The question list's search and filters (a GET form: the URL says what is shown)."""
+
+    q = forms.CharField(
+        label=_("Search the questions"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Question.Status.choices],
+        widget=forms.Select(attrs={"class": "auto-filter"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *Question.Kind.choices],
+        widget=forms.Select(attrs={"class": "auto-filter"}),
+    )
+    # With htmx, a change of these reloads the table at once (the search box waits
+    # for a pause in typing); without it, the Filter button does.
+    review = forms.BooleanField(
+        label=_("Needs review"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "auto-filter"}),
+    )
+    warnings = forms.BooleanField(
+        label=_("Quality warnings"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "auto-filter"}),
+    )
+
+    FIELDS = ("q", "status", "kind", "review", "warnings")
+
+    def filters(self) -> dict:
+        """The valid filters (an invalid one is dropped, and its error shown)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.FIELDS if name in data and data[name]}
+
+    def apply(self, questions):
+        """The questions (a QuerySet) that the database can filter."""
+        found = self.filters()
+        if text := found.get("q", "").strip():
+            questions = questions.filter(
+                models.Q(prompt__icontains=text) | models.Q(title__icontains=text)
+            )
+        if found.get("status"):
+            questions = questions.filter(status=found["status"])
+        if found.get("kind"):
+            questions = questions.filter(kind=found["kind"])
+        if found.get("review"):
+            questions = questions.filter(needs_review=True)
+        return questions
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.filters())
+
+
+class BulkStatusForm(forms.Form):
+    """Checked rows of the question list, and what to do with them."""
+
+    ACTIONS = {
+        "publish": Question.Status.PUBLISHED,
+        "archive": Question.Status.ARCHIVED,
+    }
+    action = forms.ChoiceField(
+        choices=[("publish", _("Publish")), ("archive", _("Archive"))],
+        error_messages={"invalid_choice": _("Choose publish or archive.")},
+    )
+    question = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={"required": _("Tick at least one question first.")},
+    )
+
+    def __init__(self, *args, quiz, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this quiz's current questions can be chosen: any other id is refused.
+        self.fields["question"].choices = [
+            (pk, pk) for pk in quiz.questions.current().values_list("pk", flat=True)
+        ]
+
+
+class QuizSettingsForm(forms.ModelForm):
+    """What a teacher sets for a quiz: pass mark, feedback, attempts, visibility."""
+
+    class Meta:
+        model = Quiz
+        fields = ["pass_mark", "feedback_mode", "max_attempts", "is_published"]
+        widgets = {"feedback_mode": forms.RadioSelect}
+        help_texts = {
+            "pass_mark": _("The score, in percent, that passes the lesson (0 to 100)."),
+            "is_published": _("Unticked, learners do not see the quiz."),
+        }

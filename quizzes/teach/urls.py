@@ -10,6 +10,8 @@ urlpatterns = [
     path("lessons/<int:section_id>/quiz", views.quiz_create, name="quiz_create"),
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz_detail"),
     path("quizzes/<int:quiz_id>/results", views.quiz_results, name="quiz_results"),
+    path("quizzes/<int:quiz_id>/settings", views.quiz_settings, name="quiz_settings"),
+    path("quizzes/<int:quiz_id>/bulk", views.questions_bulk, name="questions_bulk"),
     path("quizzes/<int:quiz_id>/new", views.question_edit, name="question_new"),
     path("quizzes/<int:quiz_id>/import", views.import_file, name="import_file"),
     path(

@@ -1,15 +1,19 @@
 """The Teach area: teachers write, preview, publish, import and export questions."""
 
+import re
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
@@ -18,7 +22,14 @@ from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz, ReviewLog
 from quizzes.roles import teacher_required
-from quizzes.teach.forms import DismissWarningForm, ImportForm, QuestionEditor
+from quizzes.teach.forms import (
+    BulkStatusForm,
+    DismissWarningForm,
+    ImportForm,
+    QuestionEditor,
+    QuestionFilterForm,
+    QuizSettingsForm,
+)
 from relations.models import Article, Section
 from relations.params import int_param
 
@@ -75,20 +86,112 @@ def _quiz(quiz_id: int) -> Quiz:
 @require_GET
 @teacher_required
 def quiz_detail(request, quiz_id: int):
+    """The quiz's questions as a table: search, filters, bulk actions; the row just
+    saved in the editor (?saved=<id>) is marked."""
     quiz = _quiz(quiz_id)
+    filters = QuestionFilterForm(request.GET if request.GET else None)
     questions = list(
-        quiz.questions.current()
-        .select_related("updated_by", "created_by")
+        filters.apply(quiz.questions.current())
+        .select_related("updated_by")
         .with_stats()
         .order_by("position")
     )
     reports = quiz.questions.quality_reports()
     for question in questions:
         question.quality = reports.get(question.pk)
-    return TemplateResponse(
+    if filters.filters().get("warnings"):
+        questions = [q for q in questions if q.quality and q.quality.open]
+    template = "quizzes/teach/quiz_detail.html"
+    # Back to a filtered list, htmx asks again for the whole page (no history cache).
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#question-table"
+    context = {
+        "quiz": quiz,
+        "questions": questions,
+        "kinds": Question.Kind.choices,
+        "filters": filters,
+        "saved": int_param(request.GET, "saved"),
+        "checked": _ints(request.GET.getlist("checked")),
+    }
+    return TemplateResponse(request, template, context)
+
+
+def _ints(values: list[str]) -> set[int]:
+    return {int(value) for value in values if re.fullmatch(r"[0-9]{1,18}", value)}
+
+
+def _list_url(quiz: Quiz, data, **extra) -> str:
+    """The question list with the filters found in `data` (only those) and `extra`."""
+    query = QueryDict(mutable=True)
+    for name in QuestionFilterForm.FIELDS:
+        if value := data.get(name, ""):
+            query[name] = value[:200]
+    for name, value in extra.items():
+        if isinstance(value, list | tuple | set):
+            query.setlist(name, [str(item) for item in value])
+        elif value is not None:
+            query[name] = str(value)
+    url = reverse("teach:quiz_detail", args=[quiz.pk])
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+@require_POST
+@teacher_required
+def questions_bulk(request, quiz_id: int):
+    """Publish or archive the checked questions, by the rules of one at a time: if any
+    cannot be, none is changed, and each refusal is named with its reason."""
+    quiz = _quiz(quiz_id)
+    form = BulkStatusForm(request.POST, quiz=quiz)
+    if not form.is_valid():
+        if "question" in form.errors and request.POST.getlist("question"):
+            raise Http404(_("No such question in this quiz."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_list_url(quiz, request.POST))
+    status = BulkStatusForm.ACTIONS[form.cleaned_data["action"]]
+    ids = form.cleaned_data["question"]
+    try:
+        changed = services.set_statuses(quiz=quiz, ids=ids, status=status)
+    except ValidationError as error:
+        messages.error(
+            request,
+            ngettext(
+                "Nothing was changed: %(n)s question cannot be published.",
+                "Nothing was changed: %(n)s questions cannot be published.",
+                len(error.messages),
+            )
+            % {"n": len(error.messages)},
+        )
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_list_url(quiz, request.POST, checked=ids))
+    messages.success(
         request,
-        "quizzes/teach/quiz_detail.html",
-        {"quiz": quiz, "questions": questions, "kinds": Question.Kind.choices},
+        ngettext(
+            "%(n)s question is now %(status)s.",
+            "%(n)s questions are now %(status)s.",
+            len(changed),
+        )
+        % {"n": len(changed), "status": Question.Status(status).label.lower()},
+    )
+    return redirect(_list_url(quiz, request.POST))
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def quiz_settings(request, quiz_id: int):
+    """Pass mark, feedback mode, attempts and visibility of a quiz."""
+    quiz = _quiz(quiz_id)
+    if request.method == "POST":
+        form = QuizSettingsForm(request.POST, instance=quiz)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Quiz settings saved."))
+            return redirect("teach:quiz_detail", quiz.pk)
+    else:
+        form = QuizSettingsForm(instance=quiz)
+    return TemplateResponse(
+        request, "quizzes/teach/quiz_settings.html", {"quiz": quiz, "form": form}
     )
 
 
@@ -131,7 +234,8 @@ def question_edit(request, quiz_id: int | None = None, question_id: int | None =
         else:
             message = _("Question saved.")
         messages.success(request, message)
-        return redirect("teach:quiz_detail", question.quiz_id)
+        url = _list_url(question.quiz, {}, saved=saved.pk)
+        return redirect(f"{url}#question-{saved.pk}")
     context = editor.context()
     if question.pk and not template.endswith("#choice-rows"):
         # Archived questions are not checked, so there may be no report.
@@ -225,13 +329,22 @@ def question_status(request, question_id: int):
                 "status": Question.Status(status).label.lower(),
             },
         )
+    if request.POST.get("back") == "preview":
+        return redirect("teach:question_preview", question.pk)
     return redirect("teach:quiz_detail", question.quiz_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @teacher_required
 def question_delete(request, question_id: int):
+    """GET asks to confirm; POST deletes (a question nobody answered; others are archived)."""
     question = _current_question(question_id)
+    if request.method == "GET":
+        return TemplateResponse(
+            request,
+            "quizzes/teach/question_delete.html",
+            {"question": question, "quiz": question.quiz},
+        )
     try:
         question.delete_unanswered()
     except ValidationError as error:
@@ -244,8 +357,8 @@ def question_delete(request, question_id: int):
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def import_file(request, quiz_id: int):
-    """Preview a file (kept on the server, owned by this teacher), then import it by
-    reference: the Import button sends the preview's id, never the file again."""
+    """Preview a file or pasted text (kept on the server, owned by this teacher), then
+    import it by reference: the Import button sends the preview's id, never the text again."""
     quiz = _quiz(quiz_id)
     plan, upload = None, None
     if request.method == "POST":
@@ -261,35 +374,68 @@ def import_file(request, quiz_id: int):
                 )
                 if upload.pk:
                     upload.delete()
-                messages.success(
-                    request,
-                    _(
-                        "Imported %(n)s questions as drafts. Add each one's source quote, then publish."
-                    )
-                    % {"n": len(saved)},
-                )
+                messages.success(request, _imported_message(saved))
                 return redirect("teach:quiz_detail", quiz.pk)
             if plan.ok and not upload.pk:
                 upload = ImportUpload.objects.keep(upload)
     else:
         form = ImportForm()
-    context = {"quiz": quiz, "form": form, "plan": plan, "upload": upload}
+    context = {
+        "quiz": quiz,
+        "form": form,
+        "plan": plan,
+        "upload": upload,
+        "example": GIFT_EXAMPLE,
+    }
     status = 400 if plan is not None and not plan.ok else 200
     return TemplateResponse(
         request, "quizzes/teach/import.html", context, status=status
     )
 
 
+GIFT_EXAMPLE = """// [id:danube-sea]
+// relations-quote: The Danube flows through ten countries
+// relations-status: draft
+::Black Sea::Which river reaches the Black Sea?{
+	=Danube#Yes: it flows through ten countries first.
+	~Rhine#The Rhine ends in the North Sea.
+	~Thames
+}
+
+::Freight::The Rhine carries more freight than any other river in Europe.{TRUE}
+"""
+
+
+def _imported_message(saved: list[Question]) -> str:
+    counts = Counter(question.status for question in saved)
+    if counts[Question.Status.DRAFT] == len(saved):
+        return ngettext(
+            "Imported %(n)s question as a draft. Add its source quote, then publish.",
+            "Imported %(n)s questions as drafts. Add each one's source quote, then publish.",
+            len(saved),
+        ) % {"n": len(saved)}
+    drafts = counts[Question.Status.DRAFT]
+    return _(
+        "Imported %(n)s questions: %(published)s published, %(drafts)s, %(archived)s archived."
+    ) % {
+        "n": len(saved),
+        "published": counts[Question.Status.PUBLISHED],
+        "drafts": ngettext("%(n)s draft", "%(n)s drafts", drafts) % {"n": drafts},
+        "archived": counts[Question.Status.ARCHIVED],
+    }
+
+
 def _previewed_upload(request, quiz: Quiz, form: ImportForm) -> ImportUpload | None:
-    """The file just sent (unsaved), or this teacher's previewed one; None if expired."""
-    file = form.cleaned_data["file"]
-    if file:
+    """The file or text just sent (unsaved), or this teacher's previewed one; None if
+    expired."""
+    file, text = form.cleaned_data["file"], form.cleaned_data["text"]
+    if file or text:
         return ImportUpload(
             owner=request.user,
             quiz=quiz,
             format=form.cleaned_data["format"],
-            name=file.name[:255],
-            content=file.read(),
+            name=file.name[:255] if file else _("pasted text"),
+            content=file.read() if file else text.encode(),
         )
     upload = get_object_or_404(
         ImportUpload.objects.owned_by(request.user),
@@ -301,7 +447,8 @@ def _previewed_upload(request, quiz: Quiz, form: ImportForm) -> ImportUpload | N
         form.add_error(
             None,
             ValidationError(
-                _("This preview has expired; choose the file again."), code="expired"
+                _("This preview has expired; choose the file or paste the text again."),
+                code="expired",
             ),
         )
         return None

@@ -35,3 +35,16 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Quiz navigator: open on wide screens; on narrow ones a one-line bar that opens on
+// demand and closes again once a question is picked. Without JavaScript it stays open.
+document.addEventListener("DOMContentLoaded", () => {
+  const nav = document.getElementById("quiz-nav");
+  if (!nav) return;
+  const narrow = window.matchMedia("(max-width: 40rem)");
+  nav.classList.add("is-enhanced");
+  if (narrow.matches) nav.open = false;
+  nav.addEventListener("click", (event) => {
+    if (narrow.matches && event.target.closest("a")) nav.open = false;
+  });
+});

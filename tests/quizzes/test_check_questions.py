@@ -41,7 +41,7 @@ def test_a_clean_quiz_passes(quiz):
     make_question(quiz, "short")
     status, out = run("--section", "rivers")
     assert status == 0
-    assert "2 question(s) checked: 0 warning(s), 0 dismissed." in out
+    assert "2 questions checked: 0 warnings, 0 dismissed." in out
 
 
 def test_an_open_warning_is_listed_and_fails_the_command(quiz):

@@ -85,7 +85,7 @@ def test_import_command_creates_drafts_of_every_kind(tmp_path, quiz, capsys):
     assert longest.explanation == "The Volga flows into the Caspian Sea."
     assert questions["Name"].incorrect_feedback == "Think of the Eiffel Tower."
     assert questions["Length"].grade(Submission(text="10")) == 1
-    assert "Imported 6 question(s)" in capsys.readouterr().out
+    assert "Imported 6 questions" in capsys.readouterr().out
 
 
 def test_import_with_errors_writes_nothing_and_names_lines_and_titles(

@@ -56,6 +56,7 @@ def test_students_get_403_and_anonymous_users_go_to_login(client, student, quiz)
         reverse("teach:index"),
         reverse("teach:quiz_detail", args=[quiz.pk]),
         reverse("teach:quiz_results", args=[quiz.pk]),
+        reverse("teach:quiz_settings", args=[quiz.pk]),
         reverse("teach:question_new", args=[quiz.pk]),
         reverse("teach:import_file", args=[quiz.pk]),
         reverse("teach:export_quiz", args=[quiz.pk, "gift"]),
@@ -70,13 +71,28 @@ def test_students_get_403_and_anonymous_users_go_to_login(client, student, quiz)
     for url in urls:
         assert client.get(url).status_code == 403, url
     question = make_question(quiz)
+    assert (
+        client.get(reverse("teach:question_delete", args=[question.pk])).status_code
+        == 403
+    )
     for name in ["question_status", "question_delete"]:
         response = client.post(
             reverse(f"teach:{name}", args=[question.pk]), {"status": "archived"}
         )
         assert response.status_code == 403
+    response = client.post(
+        reverse("teach:questions_bulk", args=[quiz.pk]),
+        {"action": "archive", "question": question.pk},
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("teach:quiz_settings", args=[quiz.pk]),
+        {"pass_mark": "5", "feedback_mode": "deferred"},
+    )
+    assert response.status_code == 403
     question.refresh_from_db()
-    assert question.status == "published"
+    quiz.refresh_from_db()
+    assert question.status == "published" and quiz.pass_mark == 70
 
 
 def test_teach_index_lists_lessons_with_question_counts(teacher_client, quiz):

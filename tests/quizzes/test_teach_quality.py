@@ -37,10 +37,10 @@ def test_the_question_list_counts_each_questions_open_warnings(
     clean = make_question(quiz, "single", prompt="Which river reaches the sea?")
     page = teacher_client.get(reverse("teach:quiz_detail", args=[quiz.pk]))
     html = page.content.decode()
-    cards = html.split('class="question-card"')[1:]
-    assert "1 quality warning" in cards[0]
-    assert "quality warning" not in cards[1]
-    assert clean.prompt in cards[1]
+    rows = html.split('<tr id="question-')[1:]
+    assert "1 quality warning" in rows[0]
+    assert "quality warning" not in rows[1]
+    assert clean.prompt in rows[1]
 
 
 def test_the_question_list_takes_a_fixed_number_of_queries(

@@ -70,5 +70,5 @@ def test_lesson_page_shows_reading_time_and_neighbours(client):
     first = make_section(title="First river lesson")
     second = make_section(first.article, title="Second river lesson")
     page = client.get(second.get_absolute_url()).content.decode()
-    assert "1 minute read" in page
+    assert "1-minute read" in page
     assert "Previous lesson" in page and "First river lesson" in page

@@ -107,3 +107,56 @@ def test_review_posts_need_the_token(csrf_client, student, attempt, questions):
         == 302
     )
     assert not ReviewLog.objects.exists()
+
+
+def test_teach_posts_need_the_token_and_every_teach_form_carries_it(teacher):
+    """Each POST of Teach is refused without the token, and changes nothing; the forms
+    of the pages that post carry it."""
+    from django.urls import reverse
+
+    from quizzes.models import Question
+    from tests.factories import make_question, make_quiz
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+    quiz = make_quiz()
+    question = make_question(quiz, status="draft")
+    posts = {
+        reverse("teach:questions_bulk", args=[quiz.pk]): {
+            "action": "publish",
+            "question": question.pk,
+        },
+        reverse("teach:quiz_settings", args=[quiz.pk]): {
+            "pass_mark": "90",
+            "feedback_mode": "deferred",
+        },
+        reverse("teach:question_status", args=[question.pk]): {
+            "status": "published",
+            "back": "preview",
+        },
+        reverse("teach:question_delete", args=[question.pk]): {},
+        reverse("teach:import_file", args=[quiz.pk]): {
+            "format": "gift",
+            "text": "::Q::A river?{=Danube ~Rhine}",
+        },
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 403, url
+    question.refresh_from_db()
+    quiz.refresh_from_db()
+    assert question.status == "draft" and quiz.pass_mark == 70
+    assert Question.objects.filter(quiz=quiz).count() == 1
+    pages = [
+        reverse("teach:quiz_detail", args=[quiz.pk]),
+        reverse("teach:quiz_settings", args=[quiz.pk]),
+        reverse("teach:question_preview", args=[question.pk]),
+        reverse("teach:question_delete", args=[question.pk]),
+        reverse("teach:import_file", args=[quiz.pk]),
+    ]
+    for url in pages:
+        forms = parse(client.get(url).content).find_all("form")
+        posting = [f for f in forms if f.attrs.get("method") == "post"]
+        assert posting, url
+        for form in posting:
+            names = [element.attrs.get("name") for element in form.find_all("input")]
+            assert "csrfmiddlewaretoken" in names, url

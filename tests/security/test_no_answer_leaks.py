@@ -115,7 +115,10 @@ def test_an_htmx_check_response_sends_nothing_about_other_questions(
 def test_the_page_for_an_empty_answer_reveals_nothing(
     student_client, attempt, questions
 ):
-    response = student_client.post(check_url(attempt, questions["single"]), {})
+    slip = student_client.post(check_url(attempt, questions["single"]), {})
+    # Without JavaScript a slip redirects back to the question (POST/redirect/GET).
+    assert slip.status_code == 302
+    response = student_client.get(slip["Location"])
     assert response.status_code == 200
     assert "Choose an option before checking your answer." in visible_text(
         response.content
@@ -293,7 +296,11 @@ QUIZ_PAGES = {
         302,
         lambda c, a, q: c.post(check_url(a, q), right_answer(q)),
     ),
-    "check answer (empty)": (200, lambda c, a, q: c.post(check_url(a, q), {})),
+    "check answer (empty)": (302, lambda c, a, q: c.post(check_url(a, q), {})),
+    "check answer (empty): the page after": (
+        200,
+        lambda c, a, q: c.get(c.post(check_url(a, q), {})["Location"]),
+    ),
     "check answer (tampered)": (
         400,
         lambda c, a, q: c.post(check_url(a, q), {"choice": "abc"}),

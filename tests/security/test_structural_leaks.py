@@ -22,6 +22,8 @@ from tests.security.helpers import (
     check_url,
     finish_url,
     make_quiz_of_every_kind,
+    parse,
+    right_answer,
     start_attempt,
     wrong_answer,
 )
@@ -87,6 +89,11 @@ def learner_views(client, attempt, question, posted: dict) -> dict[str, str]:
         check_url(attempt, question), empty, headers=HTMX
     )
     views["empty answer (no js)"] = client.post(check_url(attempt, question), empty)
+    # Without JavaScript a slip redirects to the question (POST/redirect/GET): the page
+    # after it carries the message and the error summary, once.
+    views["empty answer (no js): the page it leads to"] = client.get(
+        attempt_url(attempt)
+    )
     views["finish: are you sure"] = client.post(finish_url(attempt))
     views["lesson"] = client.get(section.get_absolute_url())
     views["outline"] = client.get(section.article.get_absolute_url())
@@ -166,3 +173,51 @@ def test_another_order_of_options_sends_the_same_markup_for_each_place(
             first[name], question, order
         ), f"{name}: an option's markup depends on the option"
     assert changed, "the options were shown in the same order both times"
+
+
+NAVIGATOR = re.compile(r'<ol id="quiz-nav-list".*?</ol>', re.DOTALL)
+
+
+def navigators(client, attempt, question, posted: dict) -> list[str]:
+    """The navigator after saving `posted`: in the htmx swap and on the quiz page."""
+    swapped = client.post(check_url(attempt, question), posted, headers=HTMX)
+    page = client.get(attempt_url(attempt))
+    found = [
+        NAVIGATOR.findall(swapped.content.decode()),
+        NAVIGATOR.findall(page.content.decode()),
+    ]
+    assert all(len(one) == 1 for one in found), "no navigator to compare"
+    return [one[0] for one in found]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_deferred_quizs_navigator_is_the_same_for_a_right_and_a_wrong_answer(
+    student_client, student, kind
+):
+    quiz = make_quiz_of_every_kind(feedback_mode="deferred")
+    attempt = start_attempt(student, quiz)
+    question = quiz.questions.get(kind=kind)
+    right = navigators(student_client, attempt, question, right_answer(question))
+    assert attempt.answers.get(question=question).is_right
+    wrong = navigators(student_client, attempt, question, wrong_answer(question))
+    assert not attempt.answers.get(question=question).is_right
+    assert right == wrong
+    entry = parse(right[1]).by_id("quiz-nav-list").find_all("a")
+    place = attempt.question_ids.index(question.pk)
+    assert " ".join(entry[place].text.split()) == f"Question {place + 1}: answered●"
+
+
+def test_an_immediate_quizs_navigator_says_right_or_wrong_once_checked(
+    student_client, student
+):
+    # The counterpart: the test above would pass if the navigator never said anything.
+    quiz = make_quiz_of_every_kind()
+    attempt = start_attempt(student, quiz)
+    question = quiz.questions.get(kind="single")
+    (swapped, page) = navigators(
+        student_client, attempt, question, wrong_answer(question)
+    )
+    place = attempt.question_ids.index(question.pk)
+    for markup in (swapped, page):
+        entry = parse(markup).by_id("quiz-nav-list").find_all("a")[place]
+        assert " ".join(entry.text.split()) == f"Question {place + 1}: wrong✗"

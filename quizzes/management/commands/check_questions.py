@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from quizzes.models import Question, Quiz
 
@@ -47,7 +48,13 @@ class Command(BaseCommand):
         open_count = sum(len(report.open) for _, report in rows)
         if open_count:
             raise CommandError(
-                f"{open_count} quality warning(s) not dismissed.", returncode=1
+                ngettext(
+                    "%(n)d quality warning not dismissed.",
+                    "%(n)d quality warnings not dismissed.",
+                    open_count,
+                )
+                % {"n": open_count},
+                returncode=1,
             )
 
     def _print(self, rows) -> None:
@@ -67,9 +74,11 @@ class Command(BaseCommand):
                 )
         total = sum(len(report.open) for _, report in rows)
         dismissed = sum(len(report.dismissed) for _, report in rows)
-        self.stdout.write(
-            f"{len(rows)} question(s) checked: {total} warning(s), {dismissed} dismissed."
-        )
+        checked = ngettext(
+            "%(n)d question checked", "%(n)d questions checked", len(rows)
+        ) % {"n": len(rows)}
+        warnings = ngettext("%(n)d warning", "%(n)d warnings", total) % {"n": total}
+        self.stdout.write(f"{checked}: {warnings}, {dismissed} dismissed.")
 
 
 def _json(rows) -> str:

@@ -3,15 +3,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from quizzes import services
 from quizzes.interchange import PARSERS, mapping
-from quizzes.models import Quiz
+from quizzes.models import Question, Quiz
 from relations.text import too_big_message
 
 
 class Command(BaseCommand):
-    help = "Import GIFT or Aiken questions into a lesson's quiz, as drafts. A file with any error imports nothing."
+    help = (
+        "Import GIFT or Aiken questions into a lesson's quiz, as drafts unless the file's"
+        " `// relations-status:` lines say otherwise. A file with any error imports nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -77,19 +81,38 @@ class Command(BaseCommand):
             self._report(plan)
         if not plan.ok:
             raise CommandError(
-                f"{len(plan.errors)} error(s) in {path.name}: nothing was imported."
+                ngettext(
+                    "%(n)d error in %(file)s: nothing was imported.",
+                    "%(n)d errors in %(file)s: nothing was imported.",
+                    len(plan.errors),
+                )
+                % {"n": len(plan.errors), "file": path.name}
             )
         if dry_run:
             if not json:
                 self.stdout.write(
-                    f"Dry run: {len(plan.questions)} question(s) would be imported."
+                    ngettext(
+                        "Dry run: %(n)d question would be imported.",
+                        "Dry run: %(n)d questions would be imported.",
+                        len(plan.questions),
+                    )
+                    % {"n": len(plan.questions)}
                 )
             return
         saved = services.import_questions(quiz=quiz, plan=plan, user=None)
         if not json:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Imported {len(saved)} question(s) as drafts into “{quiz.section.title}”."
+                    ngettext(
+                        "Imported %(n)d question into “%(lesson)s” (%(drafts)d as a draft).",
+                        "Imported %(n)d questions into “%(lesson)s” (%(drafts)d as drafts).",
+                        len(saved),
+                    )
+                    % {
+                        "n": len(saved),
+                        "lesson": quiz.section.title,
+                        "drafts": sum(q.status == Question.Status.DRAFT for q in saved),
+                    }
                 )
             )
 
@@ -110,7 +133,8 @@ class Command(BaseCommand):
             action = "update" if planned.existing else "new"
             self.stdout.write(
                 f"line {planned.parsed.line}: {planned.kind_label} ({action}) {planned.fields['title']}: "
-                f"{len(planned.choices)} choice(s)"
+                + ngettext("%(n)d choice", "%(n)d choices", len(planned.choices))
+                % {"n": len(planned.choices)}
             )
             for choice in planned.choices:
                 mark = "right" if choice.get("is_correct") else "wrong"
