@@ -41,7 +41,15 @@ section = Section.objects.filter(is_published=True, quiz__isnull=False).order_by
     "article__pk", "position"
 ).first()
 question = section.quiz.questions.current().order_by("position").first()
+from quizzes.models import Classroom, Membership
+classroom = Classroom.objects.create(name="Year 11 history, group B")
+classroom.teachers.add(teacher)
+classroom.articles.add(section.article)
+Membership.objects.create(classroom=classroom, learner=student)
 print(json.dumps({
+    "class": reverse("classes:classroom_detail", args=[classroom.pk]),
+    "class_edit": reverse("classes:classroom_edit", args=[classroom.pk]),
+    "class_delete": reverse("classes:classroom_delete", args=[classroom.pk]),
     "lesson": section.get_absolute_url(),
     "teach_list": reverse("teach:quiz_detail", args=[section.quiz.pk]),
     "teach_editor": reverse("teach:question_edit", args=[question.pk]),
@@ -178,6 +186,12 @@ def take(base: str, urls: dict, out: Path, only: set[str]) -> None:
         camera.shoot("teach-list")
         page.goto(base + urls["teach_editor"])
         camera.shoot("teach-editor")
+        page.goto(base + urls["class"])
+        camera.shoot("class")
+        page.goto(base + urls["class_edit"])
+        camera.shoot("class-edit")
+        page.goto(base + urls["class_delete"])
+        camera.shoot("class-delete")
         browser.close()
 
 

@@ -392,4 +392,14 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "_comment_marks",
         'return _COMMENT_TAG.findall(comment, 0, comment.rfind("]") + 2)',
     ): "Every mark ends with a `]`, so one more character after the last `]` adds no match.",
+    (
+        "quizzes/interchange/gift.py",
+        "_write_true_false",
+        'return out + _general_feedback(question, None) + "}\\n"',
+    ): "`_general_feedback` only tests its indent for truth: None and an empty string both write `####text` with no indent and no line break.",
+    (
+        "quizzes/interchange/gift.py",
+        "_true_false",
+        "correct = _TRUE_FALSE[token.strip(None)]",
+    ): "The caller sends a block here only when this token, trimmed as PHP trims, is T, TRUE, F or FALSE; stripping every kind of whitespace instead removes nothing more from it.",
 }

@@ -9,7 +9,8 @@ The rules, as the outline states them to learners:
 - Mastered: you were Proficient, and answered right in a review at least 3 days later.
 - A quiz never lowers your level. A wrong answer in review drops it one level (never below
   Attempted); a partly right answer leaves it as it is. A right answer in review climbs
-  back one level when the quiz results allow it.
+  back one level when the quiz results allow it; after a pass below 70% (a quiz whose
+  pass mark is lower), it makes the lesson Proficient, as the Proficient rule says.
 """
 
 from dataclasses import dataclass, replace
@@ -102,17 +103,17 @@ def after_review(
     level = state.level
     if level == Level.NOT_STARTED:
         return Change(_at_least(state, Level.ATTEMPTED, at), "review_attempted", at)
-    if (
-        level == Level.ATTEMPTED
-        and record.best_score is not None
-        and record.best_score >= FAMILIAR_SCORE
-    ):
-        return Change(_at_least(state, Level.FAMILIAR, at), "review_regained", at)
-    if (
-        level == Level.FAMILIAR
-        and record.passed_at is not None
-        and record.passed_at <= at
-    ):
+    passed = record.passed_at is not None and record.passed_at <= at
+    if level == Level.ATTEMPTED:
+        if record.best_score is not None and record.best_score >= FAMILIAR_SCORE:
+            return Change(_at_least(state, Level.FAMILIAR, at), "review_regained", at)
+        if passed:
+            # A pass under 70% (the quiz's pass mark is lower): the Proficient rule
+            # ("you passed it, then answered right in review") holds all the same.
+            return Change(
+                _at_least(state, Level.PROFICIENT, at), "review_right_after_pass", at
+            )
+    if level == Level.FAMILIAR and passed:
         return Change(
             _at_least(state, Level.PROFICIENT, at), "review_right_after_pass", at
         )

@@ -1091,6 +1091,20 @@ class Classroom(models.Model):
     def is_taught_by(self, user) -> bool:
         return self.teachers.filter(pk=user.pk).exists()
 
+    def remove_teacher(self, teacher) -> None:
+        """A teacher stops teaching the class; a class always keeps one teacher (the
+        class row is locked, so two teachers removing each other cannot leave none)."""
+        with transaction.atomic():
+            Classroom.objects.select_for_update().filter(pk=self.pk).exists()
+            if not self.teachers.exclude(pk=teacher.pk).exists():
+                raise ValidationError(
+                    _(
+                        "A class needs a teacher: add a co-teacher first, or delete the class."
+                    ),
+                    code="last_teacher",
+                )
+            self.teachers.remove(teacher)
+
 
 class Membership(models.Model):
     classroom = models.ForeignKey(

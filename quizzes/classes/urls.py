@@ -34,6 +34,21 @@ urlpatterns = [
         name="classroom_detail",
     ),
     path(
+        "teach/classes/<int:classroom_id>/edit",
+        views.classroom_edit,
+        name="classroom_edit",
+    ),
+    path(
+        "teach/classes/<int:classroom_id>/delete",
+        views.classroom_delete,
+        name="classroom_delete",
+    ),
+    path(
+        "teach/classes/<int:classroom_id>/teachers/<int:teacher_id>/remove",
+        views.remove_teacher,
+        name="remove_teacher",
+    ),
+    path(
         "teach/classes/<int:classroom_id>/code",
         views.regenerate_code,
         name="regenerate_code",

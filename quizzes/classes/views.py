@@ -5,7 +5,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
@@ -84,6 +84,42 @@ def classroom_create(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def classroom_edit(request, classroom_id: int):
+    """Rename the class or change the articles it studies; learners and codes stay."""
+    classroom = _own_classroom(request, classroom_id)
+    data = request.POST if request.method == "POST" else None
+    form = ClassroomForm(data, instance=classroom)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Class saved."))
+        return redirect(classroom)
+    return TemplateResponse(
+        request,
+        "quizzes/classes/classroom_form.html",
+        {"form": form, "classroom": classroom},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def classroom_delete(request, classroom_id: int):
+    """GET asks to confirm; POST deletes the class. Learners keep their own progress."""
+    classroom = _own_classroom(request, classroom_id)
+    if request.method == "POST":
+        name = classroom.name
+        classroom.delete()
+        messages.success(
+            request,
+            _("“%(name)s” is deleted; its learners keep their own progress.")
+            % {"name": name},
+        )
+        return redirect("classes:classroom_list")
+    context = {"classroom": classroom, "learner_count": classroom.memberships.count()}
+    return TemplateResponse(request, "quizzes/classes/classroom_delete.html", context)
+
+
 @require_GET
 @teacher_required
 def classroom_detail(request, classroom_id: int):
@@ -149,6 +185,28 @@ def add_teacher(request, classroom_id: int):
         )
     else:
         messages.error(request, " ".join(form.errors["teacher"]))
+    return redirect(classroom)
+
+
+@require_POST
+@teacher_required
+def remove_teacher(request, classroom_id: int, teacher_id: int):
+    classroom = _own_classroom(request, classroom_id)
+    teacher = get_object_or_404(classroom.teachers, pk=teacher_id)
+    try:
+        classroom.remove_teacher(teacher)
+    except ValidationError as error:
+        messages.error(request, error.message)
+        return redirect(classroom)
+    if teacher == request.user:
+        messages.success(
+            request, _("You no longer teach “%(name)s”.") % {"name": classroom.name}
+        )
+        return redirect("classes:classroom_list")
+    messages.success(
+        request,
+        _("%(name)s no longer teaches this class.") % {"name": teacher.get_username()},
+    )
     return redirect(classroom)
 
 

@@ -130,7 +130,7 @@ def review_item(card: ReviewCard, question: Question, *, number: int) -> Questio
 
 def shuffle_choices(item: QuestionItem, rng: random.Random) -> None:
     """A fresh order each time the question is shown; true/false keeps its order."""
-    if item.question.kind != Question.Kind.TRUE_FALSE:
+    if item.question.rules.shuffles_choices:
         rng.shuffle(item.choices)
 
 

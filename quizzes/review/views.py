@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from quizzes.answers import SLIPS
 from quizzes.models import Attempt, Question, ReviewCard, ReviewLog
 from quizzes.review import queries, services
 
@@ -136,7 +137,10 @@ def check(request, card_id: int):
         item.error = error.messages[0]
         template = "quizzes/review/card.html" + ("#review-card" if request.htmx else "")
         context = _card_context(item, card, round_, state)
-        return TemplateResponse(request, template, context, status=400)
+        # A slip (nothing chosen, letters in a number) is an ordinary answer: with DEBUG
+        # on, htmx hands any 4xx to the debug page. A forged post stays a 400.
+        status = 200 if error.code in SLIPS else 400
+        return TemplateResponse(request, template, context, status=status)
     if not request.htmx:
         return redirect("review:answer", log.pk)
     item.answer = log.as_answer()

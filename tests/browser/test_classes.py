@@ -123,3 +123,21 @@ def test_teacher_runs_a_class_that_three_students_join(
     assert_accessible(page)
     page.locator("a.coverage-label").first.click()
     expect(page).to_have_url(re.compile(r"#passage-\d+-questions$"))
+
+    # The teacher renames the class, then looks at what deleting it would mean.
+    page.goto(f"{live_server.url}{classroom.get_absolute_url()}")
+    page.get_by_role("link", name="Edit name and articles").click()
+    assert_accessible(page)
+    page.get_by_label("Name of the class").fill("Year 11 history, group C")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Class saved.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Year 11 history, group C"
+    )
+    page.get_by_role("link", name="Delete the class").click()
+    expect(page.get_by_text("3 learners are in it.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel, keep it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Year 11 history, group C"
+    )

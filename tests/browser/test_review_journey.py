@@ -39,7 +39,12 @@ def a_day_later(username: str) -> None:
     )
 
 
-def test_a_review_session_with_htmx(page, live_server, course, assert_accessible):
+def test_a_review_session_with_htmx(
+    page, live_server, course, assert_accessible, settings
+):
+    # Under the settings `make run` uses: DEBUG on, so django-htmx's debug script would
+    # hand any 4xx answer to its debug page.
+    settings.DEBUG = True
     sign_up(page, live_server, "reviewer")
     miss_every_question(page)
     assert ReviewCard.objects.filter(learner__username="reviewer").count() == 4
@@ -56,6 +61,16 @@ def test_a_review_session_with_htmx(page, live_server, course, assert_accessible
         expect(card.locator(".feedback")).to_have_count(0)
         if number == 1:
             assert_accessible(page)
+            # A slip: nothing chosen. The card says what to do, in place.
+            card.get_by_role("button", name="Check answer").click()
+            expect(page.locator("#review-card-error")).to_have_text(
+                re.compile(r"^(Choose|Type|Enter) ")
+            )
+            expect(page.locator("#review-card")).to_contain_text(
+                f"question {number} of 4 in this round"
+            )
+            assert page.evaluate("window.notReloaded") is True
+            card = page.locator("#review-card")
         answer(card)
         card.get_by_role("button", name="Check answer").click()
         swapped = page.locator("#review-card")

@@ -142,7 +142,7 @@ def test_settings_import_and_preview_pages_pass_axe(
     page.get_by_label("Deferred: at the end of the quiz").check()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Quiz settings saved.")).to_be_visible()
-    expect(page.get_by_text("Pass mark 60 %")).to_be_visible()
+    expect(page.get_by_text("Pass mark: 60%")).to_be_visible()
 
     page.goto(f"{live_server.url}/teach/quizzes/{quiz.pk}/import")
     assert_accessible(page)

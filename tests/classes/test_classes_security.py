@@ -27,6 +27,9 @@ def test_every_post_needs_the_csrf_token(teacher, student, classroom):
         reverse("classes:regenerate_code", args=[classroom.pk]): {},
         reverse("classes:add_teacher", args=[classroom.pk]): {"teacher": "colleague"},
         reverse("classes:remove_learner", args=[classroom.pk, student.pk]): {},
+        reverse("classes:classroom_edit", args=[classroom.pk]): {"name": "renamed"},
+        reverse("classes:remove_teacher", args=[classroom.pk, teacher.pk]): {},
+        reverse("classes:classroom_delete", args=[classroom.pk]): {},
     }
     for url, data in teacher_posts.items():
         assert as_teacher.post(url, data).status_code == 403, url
@@ -40,6 +43,7 @@ def test_every_post_needs_the_csrf_token(teacher, student, classroom):
     for url, data in student_posts.items():
         assert as_student.post(url, data).status_code == 403, url
     classroom.refresh_from_db()
+    assert classroom.name != "renamed"
     assert classroom.teachers.count() == 1
     assert classroom.learners.get() == student
 
@@ -63,6 +67,8 @@ def test_class_pages_have_no_inline_script_or_style(
         reverse("classes:learner_detail", args=[scope, student.pk]),
         reverse("classes:learner_lesson", args=[scope, student.pk, quiz.section.pk]),
         reverse("classes:attempt_review", args=[scope, attempt.pk]),
+        reverse("classes:classroom_edit", args=[scope]),
+        reverse("classes:classroom_delete", args=[scope]),
     ]
     for url in teacher_urls:
         response = client.get(url)

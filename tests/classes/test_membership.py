@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Classroom, Membership
-from tests.factories import make_classroom, make_user
+from quizzes.models import Attempt, Classroom, Membership
+from tests.factories import make_classroom, make_finished_attempt, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,32 @@ def test_learner_outside_the_class_is_404_for_its_teacher(
 ):
     url = reverse("classes:learner_detail", args=[classroom.pk, other_student.pk])
     assert teacher_client.get(url).status_code == 404
+
+
+def test_an_attempt_review_is_shown_only_to_the_class_teachers(
+    client, teacher, classroom, quiz, student, other_student
+):
+    """A learner's attempt, read-only, for their class's teachers; 404 for another
+    teacher, for a learner outside the class and for an attempt still open; 403 for
+    a student, even the one who made it."""
+    Membership.objects.create(classroom=classroom, learner=student)
+    finished = make_finished_attempt(
+        student, quiz, dict.fromkeys(quiz.questions.all(), 1)
+    )
+    outsider = make_finished_attempt(other_student, quiz, {})
+    still_open = Attempt.objects.start(learner=student, quiz=quiz)
+
+    def review(attempt):
+        return reverse("classes:attempt_review", args=[classroom.pk, attempt.pk])
+
+    client.force_login(teacher)
+    assert client.get(review(finished)).status_code == 200
+    assert client.get(review(outsider)).status_code == 404
+    assert client.get(review(still_open)).status_code == 404
+    client.force_login(make_user("rival", teacher=True))
+    assert client.get(review(finished)).status_code == 404
+    client.force_login(student)
+    assert client.get(review(finished)).status_code == 403
 
 
 def test_teacher_creates_a_class_and_is_its_teacher(teacher_client, teacher, quiz):

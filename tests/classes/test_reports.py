@@ -267,6 +267,7 @@ def test_coverage_marks_tested_passages_and_untested_paragraphs(teacher_client, 
         "lesson_coverage",
         "learner_detail",
         "learner_lesson",
+        "attempt_review",
     ],
 )
 def test_query_count_does_not_grow_with_learners_or_questions(
@@ -288,7 +289,9 @@ def test_query_count_does_not_grow_with_learners_or_questions(
         for user in users:
             for _index in range(attempts):
                 make_finished_attempt(user, quiz, {q: wrong(q) for q in singles(quiz)})
-            make_finished_attempt(user, quiz, {q: right(q) for q in singles(quiz)})
+            last = make_finished_attempt(
+                user, quiz, {q: right(q) for q in singles(quiz)}
+            )
         args = {
             "progress": [classroom.pk],
             "progress_csv": [classroom.pk],
@@ -297,6 +300,7 @@ def test_query_count_does_not_grow_with_learners_or_questions(
             "lesson_coverage": [classroom.pk, quiz.section.pk],
             "learner_detail": [classroom.pk, users[0].pk],
             "learner_lesson": [classroom.pk, users[0].pk, quiz.section.pk],
+            "attempt_review": [classroom.pk, last.pk],
         }[name]
         return reverse(f"classes:{name}", args=args)
 

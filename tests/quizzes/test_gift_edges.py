@@ -230,3 +230,37 @@ def test_the_catch_all_numerical_answer_takes_the_question_format():
     (_five, other) = only("[html]How many?{#5 ~#Count again}").answers
     assert (other.text, other.text_format) == ("*", "html")
     assert (other.feedback, other.feedback_format) == ("Count again", "html")
+
+
+def test_the_last_four_hashes_start_the_general_feedback():
+    """The spec: general feedback follows the last `####` of the block; an earlier one
+    stays with the answer (here as its feedback, after the first #)."""
+    question = only("Q{=A ####one ####two}")
+    assert question.general_feedback == "two"
+    assert [(a.text, a.feedback) for a in question.answers] == [("A", "###one")]
+
+
+def test_a_matching_pair_splits_at_its_first_arrow():
+    question = only("Q{=a -> b -> c =d -> e}")
+    assert [(a.match_prompt, a.text) for a in question.answers] == [
+        ("a", "b -> c"),
+        ("d", "e"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Q{#..5}", "'..5' is not a number."),
+        ("Q{#..5..7}", "'..5..7' is not a number."),
+        # Matches the number pattern, but its exponent is too large for a Decimal.
+        ("Q{#1e9999999999999999999}", "'1e9999999999999999999' is not a number."),
+    ],
+)
+def test_a_malformed_number_is_named_as_written(text, message):
+    assert error(text) == ParseError(1, "Q", message, "not-a-number")
+
+
+def test_numerical_answers_take_the_question_format():
+    (five, _other) = only("[html]How many?{#5 ~#Count again}").answers
+    assert (five.text, five.text_format) == ("5", "html")

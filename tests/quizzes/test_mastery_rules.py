@@ -144,6 +144,22 @@ def test_a_right_review_climbs_back_to_familiar_when_the_quiz_allows():
     assert stays.state.level == Level.ATTEMPTED
 
 
+def test_a_pass_below_70_percent_then_a_right_review_makes_proficient():
+    """A quiz whose pass mark is 50%: passed at 60%, the lesson is only Attempted;
+    "you passed it, then answered right in review" makes it Proficient."""
+    low_pass = QuizRecord(best_score=Decimal(60), passed_at=T0)
+    later = T0 + timedelta(hours=1)
+    change = after_review(
+        state(Level.ATTEMPTED), fraction=RIGHT, record=low_pass, at=later
+    )
+    assert change.state == state(Level.PROFICIENT, later)
+    assert change.rule == "review_right_after_pass"
+    missed = after_review(
+        state(Level.ATTEMPTED), fraction=WRONG, record=low_pass, at=later
+    )
+    assert missed.state.level == Level.ATTEMPTED
+
+
 def test_a_review_before_any_quiz_counts_as_attempted():
     for fraction in (RIGHT, WRONG):
         change = after_review(
