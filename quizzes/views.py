@@ -72,19 +72,7 @@ def lesson(request, article_slug: str, section_slug: str):
     if current is None:
         raise Http404(_("No such lesson."))
     section = current.section
-    body_html, highlighted = section.body_html, None
-    # Only where the answer is no secret: the question was answered, or a teacher asks.
-    question_id = int_param(request.GET, "highlight")
-    quote = Question.objects.quote_to_highlight(section, question_id, request.user)
-    back = None
-    if quote is not None:
-        back = _back_to_question(request, question_id)
-        after = ""
-        if back:
-            after = render_to_string(
-                "quizzes/section_detail.html#back-to-question", {"back": back}
-            )
-        body_html, highlighted = highlight_quote(section.body_html, quote, after=after)
+    body_html, highlighted, back = _highlighted_body(request, section)
     previous, following = outline.neighbours(section)
     context = {
         "outline": outline,
@@ -99,6 +87,24 @@ def lesson(request, article_slug: str, section_slug: str):
         "next": following,
     }
     return TemplateResponse(request, "quizzes/section_detail.html", context)
+
+
+def _highlighted_body(request, section) -> tuple[str, bool | None, dict | None]:
+    """The lesson's text with the passage that answers ?highlight= marked, and where
+    "Back to question N" leads. Only where the answer is no secret: the question was
+    answered, or a teacher asks."""
+    question_id = int_param(request.GET, "highlight")
+    quote = Question.objects.quote_to_highlight(section, question_id, request.user)
+    if quote is None:
+        return section.body_html, None, None
+    back = _back_to_question(request, question_id)
+    after = ""
+    if back:
+        after = render_to_string(
+            "quizzes/section_detail.html#back-to-question", {"back": back}
+        )
+    body_html, highlighted = highlight_quote(section.body_html, quote, after=after)
+    return body_html, highlighted, back
 
 
 def _back_to_question(request, question_id: int) -> dict | None:

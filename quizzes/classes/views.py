@@ -379,27 +379,30 @@ def lesson_coverage(request, scope: str, section_id: int):
     quiz = section.quiz
     all_attempts = request.GET.get("attempts") == "all"
     report = reports.quiz_report(cohort, quiz, all_attempts=all_attempts)
-    questions = [row.question for row in report.items] + [
-        question
-        for question in quiz.questions.published().order_by("position")
-        if question.pk not in {row.question.pk for row in report.items}
-    ]
-    questions = [q for q in questions if q.source_quote]
-    parts = reports.coverage(section, report, questions)
+    parts = reports.coverage(section, report, _anchored_questions(quiz, report))
+    passages = [p for p in parts if isinstance(p, reports.Passage)]
     context = {
         "cohort": cohort,
         "section": section,
         "quiz": quiz,
         "report": report,
         "parts": parts,
-        "passages": [
-            p for p in parts if isinstance(p, reports.Passage) and p.is_tested
-        ],
-        "untested": sum(
-            1 for p in parts if isinstance(p, reports.Passage) and not p.is_tested
-        ),
+        "passages": [p for p in passages if p.is_tested],
+        "untested": sum(1 for p in passages if not p.is_tested),
     }
     return TemplateResponse(request, "quizzes/classes/lesson_coverage.html", context)
+
+
+def _anchored_questions(quiz: Quiz, report) -> list:
+    """The report's questions, then the quiz's other published ones, that have a quote."""
+    reported = [row.question for row in report.items]
+    seen = {question.pk for question in reported}
+    others = [
+        question
+        for question in quiz.questions.published().order_by("position")
+        if question.pk not in seen
+    ]
+    return [q for q in reported + others if q.source_quote]
 
 
 # Learners: joining and leaving -------------------------------------------------------------

@@ -72,6 +72,13 @@ class RoundState:
     def current(self) -> ReviewCard | None:
         return self.pending[0] if self.pending else None
 
+    def after(self, card: ReviewCard) -> "RoundState":
+        """The round once this card is answered (a card from outside it changes nothing)."""
+        return RoundState(
+            pending=[c for c in self.pending if c.pk != card.pk],
+            done=self.done + (card in self.pending),
+        )
+
 
 def round_state(learner, round_: Round, due_by=None) -> RoundState:
     """The round's cards still to answer (still due, in a review round) in its order."""

@@ -115,12 +115,7 @@ def check(request, card_id: int):
     now = timezone.now()
     round_ = _round(request)
     state = _state(request, round_, now)
-    card = next((c for c in state.pending if c.pk == card_id), None) or (
-        get_object_or_404(ReviewCard, pk=card_id, learner=request.user)
-    )
-    question = queries.question_for(card, _posted_int(request.POST.get("question")))
-    if question is None:
-        raise Http404(_("This question is not this card's."))
+    card, question = _card_and_question(request, card_id, state)
     item = queries.review_item(card, question, number=state.done + 1)
     queries.order_choices(item, request.POST.getlist("order"))
     try:
@@ -135,21 +130,33 @@ def check(request, card_id: int):
         )
     except ValidationError as error:
         item.error = error.messages[0]
-        template = "quizzes/review/card.html" + ("#review-card" if request.htmx else "")
-        context = _card_context(item, card, round_, state)
-        # A slip (nothing chosen, letters in a number) is an ordinary answer: with DEBUG
-        # on, htmx hands any 4xx to the debug page. A forged post stays a 400.
-        status = 200 if error.code in SLIPS else 400
-        return TemplateResponse(request, template, context, status=status)
+        return _refused(request, error, _card_context(item, card, round_, state))
     if not request.htmx:
         return redirect("review:answer", log.pk)
     item.answer = log.as_answer()
-    state = queries.RoundState(
-        pending=[c for c in state.pending if c.pk != card.pk],
-        done=state.done + (card in state.pending),
-    )
-    context = _card_context(item, card, round_, state, log=log)
+    context = _card_context(item, card, round_, state.after(card), log=log)
     return TemplateResponse(request, "quizzes/review/card.html#review-card", context)
+
+
+def _card_and_question(request, card_id: int, state) -> tuple[ReviewCard, Question]:
+    """The learner's card (from the round when it is in it) and the version of its
+    question the page showed; 404 for anyone else's card or another question."""
+    card = next((c for c in state.pending if c.pk == card_id), None) or (
+        get_object_or_404(ReviewCard, pk=card_id, learner=request.user)
+    )
+    question = queries.question_for(card, _posted_int(request.POST.get("question")))
+    if question is None:
+        raise Http404(_("This question is not this card's."))
+    return card, question
+
+
+def _refused(request, error: ValidationError, context: dict) -> TemplateResponse:
+    """The card again with the reason. A slip (nothing chosen, letters in a number) is an
+    ordinary answer: with DEBUG on, htmx hands any 4xx to the debug page. A forged post
+    stays a 400."""
+    template = "quizzes/review/card.html" + ("#review-card" if request.htmx else "")
+    status = 200 if error.code in SLIPS else 400
+    return TemplateResponse(request, template, context, status=status)
 
 
 def _posted_int(value) -> int:

@@ -153,18 +153,9 @@ def questions_bulk(request, quiz_id: int):
     try:
         changed = services.set_statuses(quiz=quiz, ids=ids, status=status)
     except ValidationError as error:
-        messages.error(
-            request,
-            ngettext(
-                "Nothing was changed: %(n)s question cannot be published.",
-                "Nothing was changed: %(n)s questions cannot be published.",
-                len(error.messages),
-            )
-            % {"n": len(error.messages)},
-        )
-        for message in error.messages:
-            messages.error(request, message)
+        _say_refused(request, error)
         return redirect(_list_url(quiz, request.POST, checked=ids))
+    label = Question.Status(status).label.lower()
     messages.success(
         request,
         ngettext(
@@ -172,9 +163,25 @@ def questions_bulk(request, quiz_id: int):
             "%(n)s questions are now %(status)s.",
             len(changed),
         )
-        % {"n": len(changed), "status": Question.Status(status).label.lower()},
+        % {"n": len(changed), "status": label},
     )
     return redirect(_list_url(quiz, request.POST))
+
+
+def _say_refused(request, error: ValidationError) -> None:
+    """Nothing changed: how many questions were refused, then each one's reason."""
+    count = len(error.messages)
+    messages.error(
+        request,
+        ngettext(
+            "Nothing was changed: %(n)s question cannot be published.",
+            "Nothing was changed: %(n)s questions cannot be published.",
+            count,
+        )
+        % {"n": count},
+    )
+    for message in error.messages:
+        messages.error(request, message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -261,23 +268,28 @@ def question_preview(request, question_id: int):
         answer=None,
         attempt=None,
     )
-    status = 200
-    if request.method == "POST":
-        try:
-            submission = question.read_answer(request.POST)
-        except ValidationError as error:
-            # A slip (nothing chosen) is shown as an ordinary answer: with DEBUG on,
-            # htmx hands any 4xx to the debug page. A forged post stays a 400.
-            item.error, status = error.message, 200 if error.code in SLIPS else 400
-        else:
-            values = question.answer_values(submission)
-            item.answer = Answer(question=question, is_checked=True, **values)
+    status = _try_answer(item, request.POST) if request.method == "POST" else 200
     template = "quizzes/teach/question_preview.html"
     if request.htmx:
         template += "#preview-card"
     return TemplateResponse(
         request, template, {"item": item, "question": question}, status=status
     )
+
+
+def _try_answer(item: QuestionItem, data) -> int:
+    """Grade the teacher's try in the preview, stored nowhere; the response's status.
+    A slip (nothing chosen) is shown as an ordinary answer: with DEBUG on, htmx hands
+    any 4xx to the debug page. A forged post stays a 400."""
+    question = item.question
+    try:
+        submission = question.read_answer(data)
+    except ValidationError as error:
+        item.error = error.message
+        return 200 if error.code in SLIPS else 400
+    values = question.answer_values(submission)
+    item.answer = Answer(question=question, is_checked=True, **values)
+    return 200
 
 
 @require_POST
@@ -366,16 +378,9 @@ def import_file(request, quiz_id: int):
         if form.is_valid():
             upload = _previewed_upload(request, quiz, form)
         if upload is not None:
-            result = PARSERS[upload.format](bytes(upload.content))
-            plan = mapping.plan_import(quiz, result.questions, result.errors)
+            plan = _plan(quiz, upload)
             if plan.ok and request.POST.get("confirm") == "yes":
-                saved = services.import_questions(
-                    quiz=quiz, plan=plan, user=request.user
-                )
-                if upload.pk:
-                    upload.delete()
-                messages.success(request, _imported_message(saved))
-                return redirect("teach:quiz_detail", quiz.pk)
+                return _import(request, quiz, plan, upload)
             if plan.ok and not upload.pk:
                 upload = ImportUpload.objects.keep(upload)
     else:
@@ -391,6 +396,20 @@ def import_file(request, quiz_id: int):
     return TemplateResponse(
         request, "quizzes/teach/import.html", context, status=status
     )
+
+
+def _plan(quiz: Quiz, upload: ImportUpload) -> mapping.ImportPlan:
+    result = PARSERS[upload.format](bytes(upload.content))
+    return mapping.plan_import(quiz, result.questions, result.errors)
+
+
+def _import(request, quiz: Quiz, plan: mapping.ImportPlan, upload: ImportUpload):
+    """Import the previewed questions; the kept preview is no longer needed."""
+    saved = services.import_questions(quiz=quiz, plan=plan, user=request.user)
+    if upload.pk:
+        upload.delete()
+    messages.success(request, _imported_message(saved))
+    return redirect("teach:quiz_detail", quiz.pk)
 
 
 GIFT_EXAMPLE = """// [id:danube-sea]
