@@ -45,6 +45,12 @@ class LessonState:
     def mastery_points(self) -> int:
         return mastery.POINTS[self.mastery]
 
+    @property
+    def mastery_reason(self) -> dict | None:
+        """Why the level is what it is: the latest change's rule in words and its date
+        (read with the progress, see `with_mastery(evidence=True)`)."""
+        return mastery.reason(getattr(self.progress, "mastery_evidence", None))
+
 
 @dataclass
 class CourseOutline:
@@ -96,12 +102,20 @@ class CourseOutline:
         return previous, following
 
 
-def with_mastery(progress: "models.QuerySet[Progress]"):
-    """Progress rows with their lesson's mastery level, in the same query."""
-    level = Mastery.objects.filter(
+def with_mastery(progress: "models.QuerySet[Progress]", *, evidence: bool = False):
+    """Progress rows with their lesson's mastery level (and, asked for, the record of
+    why it changed), in the same query."""
+    row = Mastery.objects.filter(
         learner=models.OuterRef("learner"), section=models.OuterRef("section")
-    ).values("level")[:1]
-    return progress.annotate(mastery_level=models.Subquery(level))
+    )
+    progress = progress.annotate(mastery_level=models.Subquery(row.values("level")[:1]))
+    if evidence:
+        progress = progress.annotate(
+            mastery_evidence=models.Subquery(
+                row.values("evidence")[:1], output_field=models.JSONField()
+            )
+        )
+    return progress
 
 
 def course_outline(
@@ -168,7 +182,7 @@ def progress_outlines(user) -> list[CourseOutline]:
         by_section.setdefault(attempt.quiz.section_id, []).append(attempt)
     progress = {
         row.section_id: row
-        for row in with_mastery(Progress.objects.filter(learner=user))
+        for row in with_mastery(Progress.objects.filter(learner=user), evidence=True)
     }
     outlines = []
     for article in articles:

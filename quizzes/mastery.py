@@ -151,7 +151,19 @@ RULE_TEXT = {
         "a right answer in review at least 3 days after becoming Proficient"
     ),
     "review_missed": _("a wrong answer in review"),
+    "review_missed_at_lowest": _("you answered in review"),
 }
+
+
+def reason(evidence: list | None) -> dict | None:
+    """The latest change of a stored evidence list as {"text", "at"}; None without one."""
+    if not evidence:
+        return None
+    latest = evidence[0]
+    text = RULE_TEXT.get(latest.get("rule"))
+    if text is None:
+        return None
+    return {"text": text, "at": datetime.fromisoformat(latest["at"])}
 
 
 def course_points(levels) -> tuple[int, int]:

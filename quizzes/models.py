@@ -1201,10 +1201,6 @@ class Mastery(models.Model):
             }
             self.evidence = [entry, *self.evidence][: mastery.EVIDENCE_KEPT]
 
-    @property
-    def latest_evidence(self) -> dict | None:
-        return self.evidence[0] if self.evidence else None
-
 
 class ReviewCardQuerySet(models.QuerySet):
     def for_learner(self, user):

@@ -13,6 +13,7 @@ from quizzes.mastery import (
     after_quiz,
     after_review,
     course_points,
+    reason,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -174,3 +175,25 @@ def test_points_follow_khan_academy_and_add_up_over_the_course():
         150,
         300,
     )
+
+
+def test_the_reason_shown_is_the_latest_change_in_words():
+    assert reason(None) is None and reason([]) is None
+    evidence = [
+        {"at": T0.isoformat(), "rule": "review_missed", "from": 3, "to": 2},
+        {"at": (T0 - timedelta(days=2)).isoformat(), "rule": "quiz_full_score"},
+    ]
+    assert reason(evidence) == {"text": "a wrong answer in review", "at": T0}
+    every_change = [
+        "quiz_attempted",
+        "quiz_familiar_score",
+        "quiz_full_score",
+        "review_attempted",
+        "review_regained",
+        "review_right_after_pass",
+        "review_right_days_later",
+        "review_missed",
+        "review_missed_at_lowest",
+    ]
+    for rule in every_change:
+        assert reason([{"at": T0.isoformat(), "rule": rule}]) is not None, rule

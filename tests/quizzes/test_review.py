@@ -527,6 +527,20 @@ def test_the_outline_and_the_lessons_contents_show_mastery_and_points(
     assert "Mastery: Proficient" in contents and "Mastery: Not started" in contents
 
 
+def test_my_progress_says_why_each_lesson_has_its_mastery(
+    learner_client, student, review_quiz, clock
+):
+    from tests.factories import make_quiz_with_questions, make_section
+
+    other = make_section(review_quiz.section.article, title="Still to do")
+    make_quiz_with_questions(2, section=other)
+    take_quiz(learner_client, student, review_quiz)  # 100%: Proficient
+    text = visible(learner_client.get(reverse("quizzes:my_progress")).content)
+    assert "Mastery: Proficient" in text
+    assert text.count("Why:") == 1  # the lesson not started has no reason to give
+    assert re.search(r"Why: you scored 100% in the quiz \(\d+ \w+ \d{4}\)\.", text)
+
+
 def test_the_teachers_results_show_review_answers_apart_over_every_version(
     learner_client, student, review_quiz, teacher, clock
 ):
