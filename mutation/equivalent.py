@@ -402,4 +402,19 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "_true_false",
         "correct = _TRUE_FALSE[token.strip(None)]",
     ): "The caller sends a block here only when this token, trimmed as PHP trims, is T, TRUE, F or FALSE; stripping every kind of whitespace instead removes nothing more from it.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_block",
+        "name=None,",
+    ): "A question without `::name::` is always named after its text (`if not question.name:` in `_parse_question`, which treats None and an empty string alike); a question that fails is discarded, so the starting value is never seen.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_block",
+        "kind=None,",
+    ): "Every way through `_parse_question` sets the kind, and a question it refuses is discarded: the starting value is never seen.",
+    (
+        "quizzes/interchange/gift.py",
+        "_parse_block",
+        'kind="XXXX",',
+    ): "Every way through `_parse_question` sets the kind, and a question it refuses is discarded: the starting value is never seen.",
 }

@@ -196,6 +196,25 @@ def test_quote_with_a_line_break_and_backslash_round_trips_in_gift():
     assert (back.status, back.idnumber) == ("draft", "q-1")
 
 
+def test_a_quote_typed_in_a_browser_keeps_its_windows_line_break_in_gift():
+    """A textarea posts line breaks as CR LF: both characters go out escaped, on one
+    comment line, and come back as they were."""
+    from quizzes.interchange.parsed import ParsedQuestion
+
+    quote = "flows through\r\nten countries"
+    question = ParsedQuestion(
+        line=0,
+        name="Q",
+        kind="true_false",
+        text="The Danube is long.",
+        correct_answer=True,
+        source_quote=quote,
+    )
+    exported = export_gift([question])
+    assert "// relations-quote: flows through\\r\\nten countries\n" in exported
+    assert parse_gift(exported).questions[0].source_quote == quote
+
+
 def test_moodle_reads_our_lines_as_comments():
     """Without our extension, the lines change nothing in the question."""
     plain = "::Q::A river?{=Danube ~Rhine}\n"
