@@ -178,18 +178,23 @@ def test_the_id_of_a_question_is_the_same_in_every_version(student, quiz):
     )
 
 
-def test_quote_with_a_line_break_and_backslash_round_trips_in_gift():
+def true_false_question(**fields):
+    """A parsed true/false question, as the exporter receives one."""
     from quizzes.interchange.parsed import ParsedQuestion
 
-    question = ParsedQuestion(
+    return ParsedQuestion(
         line=0,
         name="Q",
         kind="true_false",
         text="The Danube is long.",
         correct_answer=True,
-        source_quote="ten\ncountries \\n not a break",
-        status="draft",
-        idnumber="q-1",
+        **fields,
+    )
+
+
+def test_quote_with_a_line_break_and_backslash_round_trips_in_gift():
+    question = true_false_question(
+        source_quote="ten\ncountries \\n not a break", status="draft", idnumber="q-1"
     )
     back = parse_gift(export_gift([question])).questions[0]
     assert back.source_quote == "ten\ncountries \\n not a break"
@@ -199,18 +204,8 @@ def test_quote_with_a_line_break_and_backslash_round_trips_in_gift():
 def test_a_quote_typed_in_a_browser_keeps_its_windows_line_break_in_gift():
     """A textarea posts line breaks as CR LF: both characters go out escaped, on one
     comment line, and come back as they were."""
-    from quizzes.interchange.parsed import ParsedQuestion
-
     quote = "flows through\r\nten countries"
-    question = ParsedQuestion(
-        line=0,
-        name="Q",
-        kind="true_false",
-        text="The Danube is long.",
-        correct_answer=True,
-        source_quote=quote,
-    )
-    exported = export_gift([question])
+    exported = export_gift([true_false_question(source_quote=quote)])
     assert "// relations-quote: flows through\\r\\nten countries\n" in exported
     assert parse_gift(exported).questions[0].source_quote == quote
 
