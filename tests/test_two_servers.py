@@ -3,7 +3,6 @@ servers share one PostgreSQL database and one Redis; quiz takers are split betwe
 (half of them send every request to the other server in turn), answers are raced between
 the servers, and a logout on one server must end the session on the other."""
 
-import os
 import uuid
 from pathlib import Path
 
@@ -26,9 +25,7 @@ from tests.factories import (
     make_section,
     make_user,
 )
-from tests.security.servers import database_url, server_env
-
-REDIS_URL = os.environ.get("RELATIONS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.security.servers import REDIS_URL, database_url, redis_or_skip, server_env
 
 pytestmark = [
     pytest.mark.postgres,
@@ -38,18 +35,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def redis_url() -> str:
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis must answer at {REDIS_URL} in CI: {error}")
-        pytest.skip(f"Redis does not answer at {REDIS_URL}: {error}")
-    return REDIS_URL
 
 
 def test_two_servers_share_sessions_and_store_each_answer_once(settings, tmp_path):
@@ -66,7 +51,7 @@ def test_two_servers_share_sessions_and_store_each_answer_once(settings, tmp_pat
     prefix = f"relations-test-{uuid.uuid4().hex}"
     env = server_env(
         DATABASE_URL=database_url(Path(tmp_path)),
-        REDIS_URL=redis_url(),
+        REDIS_URL=redis_or_skip(),
         DJANGO_CACHE_KEY_PREFIX=prefix,
     )
     config = WorkerConfig("sync", 2)

@@ -2,6 +2,7 @@
 `manage.py runserver` on free ports, sharing the test database, always stopped."""
 
 import http.client
+import os
 import re
 import socket
 import subprocess
@@ -17,6 +18,20 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60
+REDIS_URL = os.environ.get("RELATIONS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_or_skip() -> str:
+    """The test Redis's URL; a skip where none answers, a failure in CI (it must run)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis must answer at {REDIS_URL} in CI: {error}")
+        pytest.skip(f"Redis does not answer at {REDIS_URL}: {error}")
+    return REDIS_URL
 
 
 def free_port() -> int:

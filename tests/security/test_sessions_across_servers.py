@@ -3,7 +3,6 @@ Redis when REDIS_URL is set), a learner logs in and out on one, and the other re
 old cookie. A per-process session cache fails this: the second server keeps serving the
 session it cached before the logout."""
 
-import os
 import tempfile
 import uuid
 from contextlib import ExitStack
@@ -13,29 +12,17 @@ import pytest
 
 from tests.factories import PASSWORD, make_user
 from tests.security.servers import (
+    REDIS_URL,
     csrf_token,
     database_url,
     log_in,
+    redis_or_skip,
     request,
     server,
     server_env,
 )
 
-REDIS_URL = os.environ.get("RELATIONS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def redis_or_skip() -> str:
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis must answer at {REDIS_URL} in CI: {error}")
-        pytest.skip(f"Redis does not answer at {REDIS_URL}: {error}")
-    return REDIS_URL
 
 
 @pytest.mark.parametrize("shared_cache", ["database only", "redis"])
