@@ -4,7 +4,8 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 
-from quizzes.models import Choice, Classroom, Question, Quiz
+from quizzes.grading import Submission
+from quizzes.models import Attempt, Choice, Classroom, Question, Quiz
 from relations.models import Article, Section
 
 _counter = itertools.count(1)
@@ -114,6 +115,15 @@ def make_classroom(teacher: User, *articles: Article, **fields) -> Classroom:
     classroom.teachers.add(teacher)
     classroom.articles.add(*articles)
     return classroom
+
+
+def make_answer(learner: User, question: Question):
+    """The learner starts (or resumes) the question's quiz and picks its first option."""
+    attempt = Attempt.objects.start(learner=learner, quiz=question.quiz)
+    return attempt.record_answer(
+        question=question,
+        submission=Submission(choice_ids=(question.choices.first().pk,)),
+    )
 
 
 def make_finished_attempt(learner: User, quiz: Quiz, answers: dict, *, when=None):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Question
-from tests.factories import make_question, make_quiz, make_section
+from tests.factories import make_answer, make_question, make_quiz, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -229,11 +229,7 @@ def test_publish_needs_a_source_quote_in_the_lesson(teacher_client, quiz):
 
 def test_a_question_with_answers_is_archived_not_deleted(teacher_client, student, quiz):
     question = make_question(quiz)
-    attempt = Attempt.objects.start(learner=student, quiz=quiz)
-    attempt.record_answer(
-        question=question,
-        submission=Submission(choice_ids=(question.choices.first().pk,)),
-    )
+    make_answer(student, question)
     response = teacher_client.post(
         reverse("teach:question_delete", args=[question.pk]), follow=True
     )

@@ -7,10 +7,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from quizzes.grading import Submission
 from quizzes.models import Answer, Attempt, Question, Quiz
 from relations.models import Article
-from tests.factories import make_article, make_question, make_quiz, make_section
+from tests.factories import (
+    make_answer,
+    make_article,
+    make_question,
+    make_quiz,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +27,6 @@ def page(response) -> str:
 @pytest.fixture
 def quiz():
     return make_quiz(make_section(title="Rivers of Europe"))
-
-
-def answered(question, learner) -> Answer:
-    attempt = Attempt.objects.start(learner=learner, quiz=question.quiz)
-    return attempt.record_answer(
-        question=question,
-        submission=Submission(choice_ids=(question.choices.first().pk,)),
-    )
 
 
 def test_create_a_quiz_for_a_lesson_makes_that_lessons_quiz(teacher_client):
@@ -125,7 +122,7 @@ def test_an_old_version_cannot_be_edited_published_or_deleted(
     teacher_client, student, quiz
 ):
     question = make_question(quiz)
-    answered(question, student)
+    make_answer(student, question)
     edit_url = reverse("teach:question_edit", args=[question.pk])
     form = teacher_client.get(edit_url)
     assert form.status_code == 200

@@ -7,11 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from quizzes.grading import Submission
 from quizzes.interchange import mapping
 from quizzes.interchange.gift import export_gift, parse_gift
-from quizzes.models import Attempt, ImportUpload, Question
-from tests.factories import make_question, make_quiz, make_section
+from quizzes.models import ImportUpload, Question
+from tests.factories import make_answer, make_question, make_quiz, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -158,11 +157,7 @@ def test_gift_export_names_every_question_with_quote_and_status(teacher_client, 
 
 def test_the_id_of_a_question_is_the_same_in_every_version(student, quiz):
     question = make_question(quiz)
-    attempt = Attempt.objects.start(learner=student, quiz=quiz)
-    attempt.record_answer(
-        question=question,
-        submission=Submission(choice_ids=(question.choices.first().pk,)),
-    )
+    make_answer(student, question)
     from quizzes import services
 
     new = services.save_question(
@@ -281,11 +276,7 @@ def test_reimporting_an_answered_question_makes_a_new_version_with_the_same_id(
     teacher_client, student, quiz
 ):
     question = make_question(quiz)
-    attempt = Attempt.objects.start(learner=student, quiz=quiz)
-    attempt.record_answer(
-        question=question,
-        submission=Submission(choice_ids=(question.choices.first().pk,)),
-    )
+    make_answer(student, question)
     text = teacher_client.get(
         reverse("teach:export_quiz", args=[quiz.pk, "gift"])
     ).content.decode()

@@ -7,9 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from quizzes.grading import Submission
 from quizzes.models import Attempt, Question, Quiz
-from tests.factories import make_question, make_quiz, make_section
+from tests.factories import make_answer, make_question, make_quiz, make_section
 from tests.quizzes.test_teach import editor_data
 
 pytestmark = pytest.mark.django_db
@@ -238,11 +237,7 @@ def test_delete_of_an_answered_question_offers_archive_instead(
     teacher_client, student, quiz
 ):
     question = make_question(quiz)
-    attempt = Attempt.objects.start(learner=student, quiz=quiz)
-    attempt.record_answer(
-        question=question,
-        submission=Submission(choice_ids=(question.choices.first().pk,)),
-    )
+    make_answer(student, question)
     url = reverse("teach:question_delete", args=[question.pk])
     text = page(teacher_client.get(url))
     assert "cannot be deleted" in text and "Archive it" in text
@@ -270,11 +265,7 @@ def test_the_row_just_saved_is_marked_after_the_editor(teacher_client, quiz):
 
 def test_a_new_version_is_the_row_marked(teacher_client, student, quiz):
     question = make_question(quiz)
-    attempt = Attempt.objects.start(learner=student, quiz=quiz)
-    attempt.record_answer(
-        question=question,
-        submission=Submission(choice_ids=(question.choices.first().pk,)),
-    )
+    make_answer(student, question)
     response = teacher_client.post(
         reverse("teach:question_edit", args=[question.pk]),
         editor_data(prompt="Reworded?"),
