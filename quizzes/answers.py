@@ -17,6 +17,12 @@ MAX_TYPED_LENGTH = 500
 SLIPS = frozenset({"missing", "not_a_number"})
 
 
+def refusal_status(error: ValidationError) -> int:
+    """200 for a slip (with DEBUG on, htmx would hand a 4xx to the debug page), 400 for
+    a forged or malformed post."""
+    return 200 if error.code in SLIPS else 400
+
+
 def read_text(question: Question, data) -> Submission:
     """A typed answer (short answer)."""
     text = data.get("text", "")

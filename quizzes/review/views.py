@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from quizzes.answers import SLIPS
+from quizzes.answers import refusal_status
 from quizzes.models import Attempt, Question, ReviewCard, ReviewLog
 from quizzes.review import queries, services
 
@@ -151,12 +151,9 @@ def _card_and_question(request, card_id: int, state) -> tuple[ReviewCard, Questi
 
 
 def _refused(request, error: ValidationError, context: dict) -> TemplateResponse:
-    """The card again with the reason. A slip (nothing chosen, letters in a number) is an
-    ordinary answer: with DEBUG on, htmx hands any 4xx to the debug page. A forged post
-    stays a 400."""
+    """The card again with the reason (see `refusal_status`)."""
     template = "quizzes/review/card.html" + ("#review-card" if request.htmx else "")
-    status = 200 if error.code in SLIPS else 400
-    return TemplateResponse(request, template, context, status=status)
+    return TemplateResponse(request, template, context, status=refusal_status(error))
 
 
 def _posted_int(value) -> int:

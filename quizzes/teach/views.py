@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
-from quizzes.answers import SLIPS
+from quizzes.answers import refusal_status
 from quizzes.interchange import EXPORTERS, PARSERS, mapping
 from quizzes.learning import QuestionItem
 from quizzes.models import Answer, ImportUpload, Progress, Question, Quiz, ReviewLog
@@ -286,7 +286,7 @@ def _try_answer(item: QuestionItem, data) -> int:
         submission = question.read_answer(data)
     except ValidationError as error:
         item.error = error.message
-        return 200 if error.code in SLIPS else 400
+        return refusal_status(error)
     values = question.answer_values(submission)
     item.answer = Answer(question=question, is_checked=True, **values)
     return 200
