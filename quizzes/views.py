@@ -23,6 +23,7 @@ from quizzes.learning import (
     progress_outlines,
 )
 from quizzes.models import Attempt, Progress, Question
+from quizzes.pages import kept
 from quizzes.review import queries as review_queries
 from quizzes.review import services as review_services
 from relations.markup import highlight_quote
@@ -44,6 +45,7 @@ def _learner_attempt(request, attempt_id: int) -> Attempt:
 
 
 @require_GET
+@kept
 def home(request):
     articles = list(Article.objects.published())
     if len(articles) == 1:
@@ -54,6 +56,7 @@ def home(request):
 
 
 @require_GET
+@kept
 def article_detail(request, article_slug: str, article: Article | None = None):
     article = article or _published_article(article_slug)
     outline = course_outline(article, request.user)
@@ -66,6 +69,7 @@ def article_detail(request, article_slug: str, article: Article | None = None):
 
 
 @require_GET
+@kept
 def lesson(request, article_slug: str, section_slug: str):
     outline = article_outline(article_slug, request.user)
     current = outline.find(section_slug) if outline else None
@@ -328,6 +332,7 @@ def finish_attempt(request, attempt_id: int):
 @never_cache
 @require_GET
 @login_required
+@kept
 def attempt_results(request, attempt_id: int):
     attempt = _learner_attempt(request, attempt_id)
     if not attempt.is_finished:
@@ -348,6 +353,7 @@ def attempt_results(request, attempt_id: int):
 
 @require_GET
 @login_required
+@kept
 def my_progress(request):
     outlines = progress_outlines(request.user)
     return TemplateResponse(request, "quizzes/progress.html", {"outlines": outlines})

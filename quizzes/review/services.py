@@ -34,7 +34,7 @@ DUE_CACHE_TIMEOUT = int(timedelta(hours=1).total_seconds())
 DUE_TIMES_KEPT = 500
 
 
-def _due_key(learner_id: int) -> str:
+def due_key(learner_id: int) -> str:
     return f"review-due:{learner_id}"
 
 
@@ -47,7 +47,7 @@ def refresh_due_times(learner_id: int) -> list[float]:
         .order_by("due")
         .values_list("due", flat=True)[:DUE_TIMES_KEPT]
     ]
-    cache.set(_due_key(learner_id), times, DUE_CACHE_TIMEOUT)
+    cache.set(due_key(learner_id), times, DUE_CACHE_TIMEOUT)
     return times
 
 
@@ -57,13 +57,13 @@ def due_count(times: list[float], now: datetime) -> int:
 
 def cached_due_count(learner, now: datetime) -> int | None:
     """Cards due now, from the cache; None when it is not known (no query)."""
-    times = cache.get(_due_key(learner.pk))
+    times = cache.get(due_key(learner.pk))
     return None if times is None else due_count(times, now)
 
 
 def _cards_changed(learner_id: int) -> None:
     """Forget the cached due times now; read them afresh once the change is committed."""
-    cache.delete(_due_key(learner_id))
+    cache.delete(due_key(learner_id))
     transaction.on_commit(lambda: refresh_due_times(learner_id))
 
 
