@@ -82,6 +82,7 @@ WRITE = re.compile(
     r"\s+\"?(\w+)\"?",
     re.IGNORECASE,
 )
+WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
 _current_request = ContextVar("page_cache_request", default=None)
 
 
@@ -121,6 +122,8 @@ def _writing_student() -> int | None:
 
 def stamp_changed_by(sql: str) -> str | None:
     """The stamp a statement changes, or None (a read, or a table no page shows)."""
+    if sql.lstrip()[:6].upper() not in WRITE_VERBS:
+        return None
     match = WRITE.match(sql)
     if match is None:
         return None

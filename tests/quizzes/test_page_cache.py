@@ -217,3 +217,9 @@ def test_a_new_username_shows_on_the_kept_page(student_client, student):
     student.save()
     page = get(student_client, "/")
     assert ">renamed-student<" in page and ">student<" not in page
+
+
+def test_a_hand_written_write_with_leading_space_counts_too():
+    assert stamp_changed_by('\n  update "quizzes_quiz" set "pass_mark" = 50') == (
+        "page-stamp:all"
+    )
