@@ -62,7 +62,7 @@ def article_detail(request, article_slug: str, article: Article | None = None):
     outline = course_outline(article, request.user)
     if request.user.is_authenticated:
         # The navigation's "Review (N)" reads these; the outline is where learners land.
-        review_services.refresh_due_times(request.user.pk)
+        review_services.ensure_due_times(request.user.pk)
     return TemplateResponse(
         request, "quizzes/article_detail.html", {"outline": outline}
     )

@@ -223,3 +223,37 @@ def test_a_hand_written_write_with_leading_space_counts_too():
     assert stamp_changed_by('\n  update "quizzes_quiz" set "pass_mark" = 50') == (
         "page-stamp:all"
     )
+
+
+def test_the_review_count_is_read_afresh_only_after_a_change(
+    student_client, student, quiz
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes.models import ReviewCard
+
+    outline = quiz.section.article.get_absolute_url()
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    url = reverse("quizzes:finish_attempt", args=[attempt.pk])
+    assert student_client.post(url, {"confirm": "yes"}).status_code == 302
+    # Every question was left unanswered: a card each, due tomorrow; one made due now.
+    card = ReviewCard.objects.get(learner=student, identity=question.identity)
+    ReviewCard.objects.filter(pk=card.pk).update(
+        due=timezone.now() - timedelta(hours=1)
+    )
+    assert "(1<span" in get(student_client, f"{outline}?view=1")
+
+    def cards_read(page: str) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            get(student_client, page)
+        return any("quizzes_reviewcard" in q["sql"] for q in queries.captured_queries)
+
+    # A first view of the outline (a new address) with nothing changed: not read again.
+    assert not cards_read(f"{outline}?view=2")
+    # The question archived (a course change): read afresh, and its card no longer due.
+    question.archive()
+    assert cards_read(f"{outline}?view=3")
+    assert "(0<span" in get(student_client, f"{outline}?view=4")
