@@ -197,8 +197,29 @@ def _page_key(request, view_name: str) -> str:
         identity = (user.pk, user.get_username(), user.is_staff, is_teacher(user), due)
     else:
         found = cache.get_many(stamp_keys)
-    parts = (view_name, request.get_full_path(), identity, _stamps(stamp_keys, found))
+    stamps = _stamps(stamp_keys, found)
+    request._shared_stamp = stamps[0]  # for kept_content, while the view runs
+    parts = (view_name, request.get_full_path(), identity, stamps)
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def kept_content(name: str, build):
+    """Course content that is the same for every learner (published articles, their
+    lessons), kept under the stamp of everything but learners' own data: any committed
+    change to the course gives it a new key. `build()` makes it when it is not kept;
+    without the stamps (no shared cache) it is always built."""
+    if not enabled():
+        return build()
+    request = _current_request.get()
+    stamp = getattr(request, "_shared_stamp", None) or cache.get(SHARED_STAMP)
+    if stamp is None:
+        return build()
+    key = f"content:{name}:{stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
 
 
 def _has_messages(request) -> bool:

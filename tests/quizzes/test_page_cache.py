@@ -257,3 +257,22 @@ def test_the_review_count_is_read_afresh_only_after_a_change(
     question.archive()
     assert cards_read(f"{outline}?view=3")
     assert "(0<span" in get(student_client, f"{outline}?view=4")
+
+
+def test_a_lesson_published_or_hidden_shows_on_first_views_of_every_page(
+    student_client, quiz
+):
+    from tests.factories import make_section
+
+    article = quiz.section.article
+    outline, lesson = article.get_absolute_url(), quiz.section.get_absolute_url()
+    pages = [outline, lesson, reverse("quizzes:my_progress")]
+    for page in pages:  # the course's lessons now kept as content
+        get(student_client, f"{page}?view=1")
+    added = make_section(article, title="A lesson added later")
+    for page in pages:
+        assert "A lesson added later" in get(student_client, f"{page}?view=2")
+    added.is_published = False
+    added.save()
+    for page in pages:
+        assert "A lesson added later" not in get(student_client, f"{page}?view=3")
