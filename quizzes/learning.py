@@ -480,10 +480,13 @@ def attempt_items(attempt: Attempt) -> list[QuestionItem]:
     return items
 
 
-def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, dict]:
-    """One question of the attempt and the attempt's answers by question: two queries."""
+def attempt_item(
+    attempt: Attempt, question_id: int, *, with_answers: bool = True
+) -> tuple[QuestionItem, dict]:
+    """One question of the attempt and the attempt's answers by question: two queries
+    (one without the answers: then the dict is empty, for the caller to fill)."""
     question = _question_with_choices(question_id)
-    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    answers = attempt.answers_by_question() if with_answers else {}
     item = QuestionItem(
         number=attempt.question_ids.index(question_id) + 1,
         question=question,

@@ -223,22 +223,29 @@ def check_answer(request, attempt_id: int, question_id: int):
         return _finished_response(request, attempt)
     if question_id not in attempt.question_ids:
         raise Http404(_("This question is not part of this attempt."))
-    item, answers = attempt_item(attempt, question_id)
-    if not item.is_locked:
-        try:
-            submission = item.question.read_answer(request.POST)
-        except ValidationError as error:
-            if error.code in SLIPS:
-                # The question again with the reason: a slip is an ordinary answer
-                # (200: with DEBUG on, htmx would hand a 400 to the debug page).
-                item.posted = kept_after_slip(item.question, request.POST)
-                return _slip(request, attempt, item, answers, error.message)
-            # A forged or malformed post: a 400.
-            return _answer_error(request, attempt, item, answers, error.message)
-        item.answer = attempt.record_answer(
-            question=item.question, submission=submission
-        )
-        answers[item.question.pk] = item.answer
+    # The attempt's answers are read once, under the lock that storing takes.
+    item, answers = attempt_item(attempt, question_id, with_answers=False)
+    try:
+        submission = item.question.read_answer(request.POST)
+    except ValidationError as error:
+        answers = attempt.answers_by_question()
+        item.answer = answers.get(question_id)
+        if item.is_locked:  # checked before: shown as it was, whatever was posted
+            return _checked_response(request, attempt, item, answers)
+        if error.code in SLIPS:
+            # The question again with the reason: a slip is an ordinary answer
+            # (200: with DEBUG on, htmx would hand a 400 to the debug page).
+            item.posted = kept_after_slip(item.question, request.POST)
+            return _slip(request, attempt, item, answers, error.message)
+        # A forged or malformed post: a 400.
+        return _answer_error(request, attempt, item, answers, error.message)
+    item.answer = attempt.record_answer(
+        question=item.question, submission=submission, answers=answers
+    )
+    return _checked_response(request, attempt, item, answers)
+
+
+def _checked_response(request, attempt: Attempt, item, answers: dict):
     if request.htmx:
         return TemplateResponse(
             request,
