@@ -484,8 +484,13 @@ def attempt_item(
     attempt: Attempt, question_id: int, *, with_answers: bool = True
 ) -> tuple[QuestionItem, dict]:
     """One question of the attempt and the attempt's answers by question: two queries
-    (one without the answers: then the dict is empty, for the caller to fill)."""
-    question = _question_with_choices(question_id)
+    (one without the answers: then the dict is empty, for the caller to fill). A version
+    answered before (kept in the cache, quizzes.versions) costs no query."""
+    from quizzes import versions
+
+    question = versions.load([question_id], attempt.quiz).get(question_id)
+    if question is None:
+        question = _question_with_choices(question_id)
     answers = attempt.answers_by_question() if with_answers else {}
     item = QuestionItem(
         number=attempt.question_ids.index(question_id) + 1,
