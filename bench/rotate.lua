@@ -5,9 +5,14 @@
 -- Usage: wrk ... -s rotate.lua http://host:port -- requests.tsv
 -- It prints the same BENCH line as report.lua, plus how many requests came after the
 -- last line was used once (wrapped): those repeat a request already made.
+-- Every GET gets a query parameter of its own (fresh=<thread>-<n>), which the pages
+-- ignore: the whole-page cache (quizzes/pages.py) keys pages by their full path, so no
+-- first view, not even a repeated one, is served from it; each pays for building the
+-- page and for keeping it, as a real first view does.
 local threads = {}
 local lines = {}
 local index = 0
+local salt = 0
 
 local function split(line)
   local fields, start = {}, 1
@@ -29,6 +34,8 @@ end
 function init(args)
   non2xx = 0
   wrapped = 0
+  math.randomseed(os.time() + os.clock() * 1000000)
+  salt = math.random(1, 1000000000)
   for line in io.lines(args[1]) do
     if #line > 0 then
       local f = split(line)
@@ -40,18 +47,28 @@ function init(args)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         body = f[6]
       end
-      table.insert(lines, wrk.format(f[1], f[2], headers, body))
+      table.insert(lines, { method = f[1], path = f[2], headers = headers, body = body })
     end
   end
+end
+
+local function formatted(line)
+  if line.method ~= "GET" then
+    return wrk.format(line.method, line.path, line.headers, line.body)
+  end
+  local separator = "?"
+  if string.find(line.path, "?", 1, true) then separator = "&" end
+  local path = line.path .. separator .. "fresh=" .. salt .. "-" .. index
+  return wrk.format(line.method, path, line.headers, line.body)
 end
 
 function request()
   index = index + 1
   if index > #lines then
     wrapped = wrapped + 1
-    return lines[((index - 1) % #lines) + 1]
+    return formatted(lines[((index - 1) % #lines) + 1])
   end
-  return lines[index]
+  return formatted(lines[index])
 end
 
 function response(status, headers, body)

@@ -21,6 +21,11 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes and progress")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from quizzes import pages
+
+        connection_created.connect(pages.install, dispatch_uid="quizzes.pages.install")
         post_save.connect(
             flag_questions_of_edited_lesson,
             sender="relations.Section",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes import grading, mastery
 from quizzes.models import Answer, Attempt, Choice, Mastery, Progress, Question
+from quizzes.pages import kept_content
 from relations.models import Article, Section
 
 POINT = Decimal("0.001")
@@ -126,8 +127,14 @@ def course_outline(
     Given the sections and the progress (by section id), it runs none.
     """
     if sections is None:
-        sections = list(
-            article.sections.published().select_related("quiz").order_by("position")
+        sections = kept_content(
+            f"lessons:{article.pk}",
+            lambda: list(
+                article.sections.published()
+                .select_related("quiz")
+                .defer("body", "body_html")  # an outline shows no lesson text
+                .order_by("position")
+            ),
         )
     if progress is None:
         progress = {}
@@ -159,11 +166,14 @@ def course_outline(
 
 def article_outline(article_slug: str, user) -> CourseOutline | None:
     """The published article's outline, its lessons fetched with it in one query."""
-    sections = list(
-        Section.objects.published()
-        .filter(article__slug=article_slug)
-        .select_related("article", "quiz")
-        .order_by("position")
+    sections = kept_content(
+        f"lessons-of-slug:{article_slug}",
+        lambda: list(
+            Section.objects.published()
+            .filter(article__slug=article_slug)
+            .select_related("article", "quiz")
+            .order_by("position")
+        ),
     )
     if not sections:
         return None
@@ -173,8 +183,13 @@ def article_outline(article_slug: str, user) -> CourseOutline | None:
 def progress_outlines(user) -> list[CourseOutline]:
     """Every published course's outline with the learner's progress and finished
     attempts per lesson ("My progress"): four queries, whatever the number of courses."""
-    articles = list(
-        Article.objects.published().prefetch_related("sections__quiz").order_by("title")
+    articles = kept_content(
+        "courses-with-lessons",
+        lambda: list(
+            Article.objects.published()
+            .prefetch_related("sections__quiz")
+            .order_by("title")
+        ),
     )
     attempts = Attempt.objects.for_learner(user).finished().order_by("started_at")
     by_section: dict[int, list[Attempt]] = {}
@@ -465,10 +480,18 @@ def attempt_items(attempt: Attempt) -> list[QuestionItem]:
     return items
 
 
-def attempt_item(attempt: Attempt, question_id: int) -> tuple[QuestionItem, dict]:
-    """One question of the attempt and the attempt's answers by question: two queries."""
-    question = _question_with_choices(question_id)
-    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+def attempt_item(
+    attempt: Attempt, question_id: int, *, with_answers: bool = True
+) -> tuple[QuestionItem, dict]:
+    """One question of the attempt and the attempt's answers by question: two queries
+    (one without the answers: then the dict is empty, for the caller to fill). A version
+    answered before (kept in the cache, quizzes.versions) costs no query."""
+    from quizzes import versions
+
+    question = versions.load([question_id], attempt.quiz).get(question_id)
+    if question is None:
+        question = _question_with_choices(question_id)
+    answers = attempt.answers_by_question() if with_answers else {}
     item = QuestionItem(
         number=attempt.question_ids.index(question_id) + 1,
         question=question,

@@ -736,11 +736,20 @@ class Attempt(models.Model):
             "passed": score >= self.quiz.pass_mark,
         }
 
-    def record_answer(self, *, question: Question, submission: grading.Submission):
+    def record_answer(
+        self,
+        *,
+        question: Question,
+        submission: grading.Submission,
+        answers: dict | None = None,
+    ):
         """Save and grade one answer. A checked (locked) answer is never changed.
 
         Under the lock that finishing takes (the attempt's row): an answer is stored
         only while the attempt is open, so none arrives after the score was counted.
+        Given a dict, fills it with every answer of the attempt by question id, as
+        stored once this one is (read under the lock: "Check answer" needs them for the
+        navigator, and reads them once).
         """
         if self.is_finished:
             raise ValidationError(_("This attempt is finished."), code="finished")
@@ -754,19 +763,35 @@ class Attempt(models.Model):
             if self.shows_feedback_now:
                 # Read after the lock (a fresh statement, so it sees what a request that
                 # held the lock before stored): a second click keeps the first answer.
-                stored = Answer.objects.filter(attempt=self, question=question).first()
+                if answers is None:
+                    stored = Answer.objects.filter(attempt=self, question=question)
+                    stored = stored.first()
+                else:
+                    answers.update(self.answers_by_question())
+                    stored = answers.get(question.pk)
                 if stored is not None:
                     return stored
-                return Answer.objects.create(attempt=self, question=question, **values)
-            # Deferred feedback: the learner may change the answer until the attempt is
-            # finished (nothing is checked before then). One upsert.
-            (answer,) = Answer.objects.bulk_create(
-                [Answer(attempt=self, question=question, **values)],
-                update_conflicts=True,
-                unique_fields=["attempt", "question"],
-                update_fields=list(values),
-            )
+                answer = Answer.objects.create(
+                    attempt=self, question=question, **values
+                )
+            else:
+                # Deferred feedback: the learner may change the answer until the attempt
+                # is finished (nothing is checked before then). One upsert.
+                (answer,) = Answer.objects.bulk_create(
+                    [Answer(attempt=self, question=question, **values)],
+                    update_conflicts=True,
+                    unique_fields=["attempt", "question"],
+                    update_fields=list(values),
+                )
+                if answers is not None:
+                    answers.update(self.answers_by_question())
+            if answers is not None:
+                answers[question.pk] = answer
             return answer
+
+    def answers_by_question(self) -> dict:
+        """Every answer of the attempt as stored now, by question id: one query."""
+        return {a.question_id: a for a in Answer.objects.filter(attempt=self)}
 
     def finish(self) -> bool:
         """Grade the attempt and count it in Progress, once, in one transaction.

@@ -23,6 +23,7 @@ from quizzes.learning import (
     progress_outlines,
 )
 from quizzes.models import Attempt, Progress, Question
+from quizzes.pages import kept, kept_content
 from quizzes.review import queries as review_queries
 from quizzes.review import services as review_services
 from relations.markup import highlight_quote
@@ -44,8 +45,9 @@ def _learner_attempt(request, attempt_id: int) -> Attempt:
 
 
 @require_GET
+@kept
 def home(request):
-    articles = list(Article.objects.published())
+    articles = kept_content("courses", lambda: list(Article.objects.published()))
     if len(articles) == 1:
         return article_detail(request, articles[0].slug, article=articles[0])
     return TemplateResponse(
@@ -54,18 +56,20 @@ def home(request):
 
 
 @require_GET
+@kept
 def article_detail(request, article_slug: str, article: Article | None = None):
     article = article or _published_article(article_slug)
     outline = course_outline(article, request.user)
     if request.user.is_authenticated:
         # The navigation's "Review (N)" reads these; the outline is where learners land.
-        review_services.refresh_due_times(request.user.pk)
+        review_services.ensure_due_times(request.user.pk)
     return TemplateResponse(
         request, "quizzes/article_detail.html", {"outline": outline}
     )
 
 
 @require_GET
+@kept
 def lesson(request, article_slug: str, section_slug: str):
     outline = article_outline(article_slug, request.user)
     current = outline.find(section_slug) if outline else None
@@ -219,22 +223,29 @@ def check_answer(request, attempt_id: int, question_id: int):
         return _finished_response(request, attempt)
     if question_id not in attempt.question_ids:
         raise Http404(_("This question is not part of this attempt."))
-    item, answers = attempt_item(attempt, question_id)
-    if not item.is_locked:
-        try:
-            submission = item.question.read_answer(request.POST)
-        except ValidationError as error:
-            if error.code in SLIPS:
-                # The question again with the reason: a slip is an ordinary answer
-                # (200: with DEBUG on, htmx would hand a 400 to the debug page).
-                item.posted = kept_after_slip(item.question, request.POST)
-                return _slip(request, attempt, item, answers, error.message)
-            # A forged or malformed post: a 400.
-            return _answer_error(request, attempt, item, answers, error.message)
-        item.answer = attempt.record_answer(
-            question=item.question, submission=submission
-        )
-        answers[item.question.pk] = item.answer
+    # The attempt's answers are read once, under the lock that storing takes.
+    item, answers = attempt_item(attempt, question_id, with_answers=False)
+    try:
+        submission = item.question.read_answer(request.POST)
+    except ValidationError as error:
+        answers = attempt.answers_by_question()
+        item.answer = answers.get(question_id)
+        if item.is_locked:  # checked before: shown as it was, whatever was posted
+            return _checked_response(request, attempt, item, answers)
+        if error.code in SLIPS:
+            # The question again with the reason: a slip is an ordinary answer
+            # (200: with DEBUG on, htmx would hand a 400 to the debug page).
+            item.posted = kept_after_slip(item.question, request.POST)
+            return _slip(request, attempt, item, answers, error.message)
+        # A forged or malformed post: a 400.
+        return _answer_error(request, attempt, item, answers, error.message)
+    item.answer = attempt.record_answer(
+        question=item.question, submission=submission, answers=answers
+    )
+    return _checked_response(request, attempt, item, answers)
+
+
+def _checked_response(request, attempt: Attempt, item, answers: dict):
     if request.htmx:
         return TemplateResponse(
             request,
@@ -328,6 +339,7 @@ def finish_attempt(request, attempt_id: int):
 @never_cache
 @require_GET
 @login_required
+@kept
 def attempt_results(request, attempt_id: int):
     attempt = _learner_attempt(request, attempt_id)
     if not attempt.is_finished:
@@ -348,6 +360,7 @@ def attempt_results(request, attempt_id: int):
 
 @require_GET
 @login_required
+@kept
 def my_progress(request):
     outlines = progress_outlines(request.user)
     return TemplateResponse(request, "quizzes/progress.html", {"outlines": outlines})

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quizzes.pages.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -257,7 +258,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "relations.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "relations"),
         }
@@ -267,6 +268,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_CACHE_ALIAS = "default"
+# Whole learner pages kept for repeat views (quizzes/pages.py): only with a cache that
+# every worker and server shares. Off in tests but for the tests that turn it on.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", bool(REDIS_URL) and not TESTING)
 
 # The site's own address (scheme and host, e.g. https://relations.example.org): links in
 # emails (password reset) are built from it, never from the request's Host header.

@@ -3,6 +3,8 @@ servers share one PostgreSQL database and one Redis; quiz takers are split betwe
 (half of them send every request to the other server in turn), answers are raced between
 the servers, and a logout on one server must end the session on the other."""
 
+import random
+import re
 import uuid
 from pathlib import Path
 
@@ -11,10 +13,12 @@ from django.db import connection
 from django.urls import reverse
 
 from bench.__main__ import (
+    Browser,
     Server,
     WorkerConfig,
     log_in,
     stored_answers,
+    take_quiz,
     two_server_check,
     two_server_targets,
 )
@@ -47,7 +51,7 @@ def test_two_servers_share_sessions_and_store_each_answer_once(settings, tmp_pat
         reverse("quizzes:start_quiz", args=[article.slug, section.slug])
         for section in sections
     ]
-    learners = [make_user() for _ in range(6)]
+    learners = [make_user() for _ in range(7)]
     prefix = f"relations-test-{uuid.uuid4().hex}"
     env = server_env(
         DATABASE_URL=database_url(Path(tmp_path)),
@@ -73,6 +77,9 @@ def test_two_servers_share_sessions_and_store_each_answer_once(settings, tmp_pat
                 (learners[5].username, PASSWORD),
                 race_cookies=racer,
             )
+            kept_pages = kept_page_seen_from_the_other_server(
+                ports, learners[6].username, sections[1].get_absolute_url(), starts[1]
+            )
     finally:
         import redis
 
@@ -86,3 +93,21 @@ def test_two_servers_share_sessions_and_store_each_answer_once(settings, tmp_pat
     for target in two_server_targets(result):
         assert target.met, (target.line(), result)
     assert result["accepted"] == result["stored"] > 8
+    before, kept, after = kept_pages
+    assert before == kept and "answered)" not in kept
+    assert re.search(r"Resume quiz \(\d of 8 answered\)", after), after[-2000:]
+
+
+def kept_page_seen_from_the_other_server(ports, username, lesson, start):
+    """A learner's lesson page kept by server two; answers given on server one; the
+    lesson page asked of server two again. The three pages, without their CSRF tokens."""
+    token = re.compile(r'(csrfmiddlewaretoken" value="|"x-csrftoken": ")[^"]+')
+    on_two = Browser(ports[1], log_in(ports[0], username, PASSWORD))
+    on_two.get("/")  # the outline: where the navigation's review count is read
+    pages = [token.sub(r"\1…", on_two.get(lesson).body) for _ in range(2)]
+    on_one = Browser(ports[0], on_two.cookies)
+    take_quiz(on_one, start, random.Random(7), answer_share=0.5, finish=False)
+    pages.append(token.sub(r"\1…", on_two.get(lesson).body))
+    on_one.close()
+    on_two.close()
+    return pages

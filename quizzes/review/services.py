@@ -27,19 +27,46 @@ from quizzes.models import (
 from quizzes.review import scheduling
 
 # The navigation's "Review (N)" reads the learner's due times from the cache: no query on
-# a page. Every change to the learner's cards writes them afresh; pages that list cards
-# anyway (the outline, Review) refresh them; the timeout bounds what another server's
-# change (a question archived) can leave stale.
+# a page. Every change to the learner's cards writes them afresh; the outline reads them
+# afresh after a course change (ensure_due_times) and Review every time; the timeout
+# bounds what a change outside the app can leave stale.
 DUE_CACHE_TIMEOUT = int(timedelta(hours=1).total_seconds())
 DUE_TIMES_KEPT = 500
 
 
-def _due_key(learner_id: int) -> str:
+def due_key(learner_id: int) -> str:
     return f"review-due:{learner_id}"
+
+
+def _due_stamp_key(learner_id: int) -> str:
+    return f"review-due-stamp:{learner_id}"
+
+
+def ensure_due_times(learner_id: int) -> None:
+    """The learner's due times, read afresh unless the cached ones are still current.
+
+    Which cards are active also depends on the course (a question archived, a lesson
+    unpublished): where the page cache's stamps are kept (quizzes.pages), the due times
+    are current while the stamp of everything but learners' own data is the one they were
+    read under; the learner's own card changes forget them (`_cards_changed`). Without
+    the stamps, they are read afresh every time."""
+    from quizzes import pages
+
+    if pages.enabled():
+        keys = [due_key(learner_id), _due_stamp_key(learner_id), pages.SHARED_STAMP]
+        found = cache.get_many(keys)
+        stamp = found.get(pages.SHARED_STAMP)
+        if found.get(keys[0]) is not None and stamp and found.get(keys[1]) == stamp:
+            return
+    refresh_due_times(learner_id)
 
 
 def refresh_due_times(learner_id: int) -> list[float]:
     """The learner's active cards' due times, cached: one query."""
+    from quizzes import pages
+
+    # Read before the cards: a course change committed after this renews the stamp.
+    stamp = cache.get(pages.SHARED_STAMP) if pages.enabled() else None
     times = [
         due.timestamp()
         for due in ReviewCard.objects.filter(learner_id=learner_id)
@@ -47,7 +74,10 @@ def refresh_due_times(learner_id: int) -> list[float]:
         .order_by("due")
         .values_list("due", flat=True)[:DUE_TIMES_KEPT]
     ]
-    cache.set(_due_key(learner_id), times, DUE_CACHE_TIMEOUT)
+    values = {due_key(learner_id): times}
+    if stamp:
+        values[_due_stamp_key(learner_id)] = stamp
+    cache.set_many(values, DUE_CACHE_TIMEOUT)
     return times
 
 
@@ -57,13 +87,13 @@ def due_count(times: list[float], now: datetime) -> int:
 
 def cached_due_count(learner, now: datetime) -> int | None:
     """Cards due now, from the cache; None when it is not known (no query)."""
-    times = cache.get(_due_key(learner.pk))
+    times = cache.get(due_key(learner.pk))
     return None if times is None else due_count(times, now)
 
 
 def _cards_changed(learner_id: int) -> None:
     """Forget the cached due times now; read them afresh once the change is committed."""
-    cache.delete(_due_key(learner_id))
+    cache.delete(due_key(learner_id))
     transaction.on_commit(lambda: refresh_due_times(learner_id))
 
 

@@ -98,3 +98,21 @@ def test_sessions_signed_in_before_the_role_backend_still_work(client, student):
     page = client.get(reverse("quizzes:my_progress"))
     assert page.status_code == 200
     assert student.username in page.content.decode()
+
+
+def test_a_deactivated_or_deleted_user_is_signed_out_on_the_next_request(
+    student_client, student
+):
+    assert student.username in student_client.get("/").content.decode()
+    type(student).objects.filter(pk=student.pk).update(is_active=False)
+    page = student_client.get(reverse("quizzes:my_progress"))
+    assert page.status_code == 302 and reverse("login") in page["Location"]
+
+
+def test_a_session_naming_no_valid_user_signs_nobody_in(client, student):
+    from quizzes.roles import RoleBackend
+
+    assert RoleBackend().get_user("not-a-number") is None
+    assert RoleBackend().get_user(student.pk + 1000) is None
+    user = RoleBackend().get_user(str(student.pk))
+    assert user == student and user._is_teacher is False

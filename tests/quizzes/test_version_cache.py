@@ -194,3 +194,25 @@ def test_no_learner_sees_another_learners_answers_through_the_cache(client, quiz
         ).status_code
         == 404
     )
+
+
+def test_check_answer_takes_a_version_answered_before_from_the_cache(
+    client, student, quiz
+):
+    other = make_user("answered-first")
+    client.force_login(other)
+    earlier = finished_attempt(client, other, quiz)
+    results(client, earlier)  # shows the answered versions: kept
+    client.force_login(student)
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    url = reverse("quizzes:check_answer", args=[attempt.pk, question.pk])
+    data = right_choices(question)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Right." in response.content.decode()
+    assert not any(
+        'FROM "quizzes_choice"' in q["sql"] for q in queries.captured_queries
+    )
+    assert attempt.answers.get().question_id == question.pk

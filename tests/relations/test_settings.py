@@ -44,9 +44,13 @@ def test_check_deploy_fails_without_a_site_url_for_reset_links():
 
 
 def test_without_redis_sessions_live_in_the_database_never_a_process_cache():
-    code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_ENGINE, s.PAGE_CACHE)"
+    )
     result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
-    assert result.stdout.split() == ["django.contrib.sessions.backends.db"], (
+    # No whole pages kept either: a process's own cache would not see other workers'
+    # writes.
+    assert result.stdout.split() == ["django.contrib.sessions.backends.db", "False"], (
         result.stderr
     )
 
@@ -55,15 +59,16 @@ def test_with_redis_sessions_and_the_cache_are_shared_through_it():
     code = (
         "from django.conf import settings as s;"
         "print(s.SESSION_ENGINE, s.SESSION_CACHE_ALIAS, s.CACHES['default']['BACKEND'],"
-        " s.CACHES['default']['LOCATION'])"
+        " s.CACHES['default']['LOCATION'], s.PAGE_CACHE)"
     )
     env = {**PRODUCTION_ENV, "REDIS_URL": "redis://cache.internal:6379/3"}
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
     assert result.stdout.split() == [
         "django.contrib.sessions.backends.cached_db",
         "default",
-        "django.core.cache.backends.redis.RedisCache",
+        "relations.cache.RedisCache",
         "redis://cache.internal:6379/3",
+        "True",  # whole pages are kept only in a cache every server shares
     ], result.stderr
 
 
