@@ -1859,9 +1859,31 @@ def shortfalls(m: "Measurement", cores: int) -> list[str]:
             f"{cost.get('view_ms', 0):.1f}, middleware, session and user "
             f"{cost.get('middleware_ms', 0):.1f}, SQL {cost['sql_ms']:.1f}); to reach {goal} × it "
             f"may cost at most {allowed:.1f} ms ({served_ms:.2f} ms per /healthz request under "
-            f"gunicorn, of which {overhead:.2f} ms HTTP and gunicorn, ÷ {goal})."
+            f"gunicorn, of which {overhead:.2f} ms HTTP and gunicorn, ÷ {goal}). "
+            + what_would_meet(cost, allowed)
         )
     return lines
+
+
+def what_would_meet(cost: dict, allowed: float) -> str:
+    """What must come off a first view's cost, and whether one part alone is already
+    over the whole allowance (then no saving elsewhere can meet the goal)."""
+    parts = {
+        "rendering": cost.get("render_ms", 0),
+        "view and context": cost.get("view_ms", 0),
+        "middleware, session and user": cost.get("middleware_ms", 0),
+        "SQL": cost["sql_ms"],
+    }
+    cut = max(cost["ms"] - allowed, 0)
+    text = f"To meet it, {cut:.1f} ms ({cut / cost['ms']:.0%}) must come off"
+    over = [name for name, ms in parts.items() if ms > allowed]
+    if over:
+        text += (
+            f"; {' and '.join(over)} alone already cost{'s' if len(over) == 1 else ''} "
+            f"more than {allowed:.1f} ms, so {'it' if len(over) == 1 else 'each'} must "
+            "be made cheaper itself (see docs/SPEED.md for the levers measured)"
+        )
+    return text + "."
 
 
 def baseline_of(m: "Measurement") -> float:

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quizzes.roles.roles",
                 "quizzes.review.context_processors.review_due",
+                "relations.context_processors.frame",
             ],
             # Loaded as a builtin so that moving to Django 6 is deleting this line.
             "builtins": ["template_partials.templatetags.partials"],

@@ -373,3 +373,7 @@ def test_shortfalls_of_a_first_view_split_what_building_the_page_costs():
     assert "Results (first views): 0.05 × /healthz" in note
     assert "costs 14.0 ms in-process (rendering 7.0" in note
     assert "at most 5.9 ms" in note
+    # 14.0 - 5.9 ms must come off, and rendering (7.0 ms) alone is over the allowance.
+    assert (
+        "To meet it, 8.1 ms (58%) must come off; rendering alone already costs" in note
+    )

@@ -276,3 +276,35 @@ def test_a_lesson_published_or_hidden_shows_on_first_views_of_every_page(
     added.save()
     for page in pages:
         assert "A lesson added later" not in get(student_client, f"{page}?view=3")
+
+
+def test_a_page_this_process_served_is_not_fetched_from_the_shared_cache_again(
+    student_client, quiz, monkeypatch
+):
+    from django.core.cache import cache
+
+    lesson = quiz.section.get_absolute_url()
+    first = get(student_client, lesson)
+    asked = []
+    original = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        asked.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    again = get(student_client, lesson)
+    assert without_tokens(again) == without_tokens(first)
+    assert not any(str(key).startswith("page:") for key in asked)
+
+
+def test_the_pages_a_process_keeps_are_bounded_oldest_dropped_first():
+    from quizzes.pages import _Recent
+
+    recent = _Recent(2)
+    recent.put("a", "page a")
+    recent.put("b", "page b")
+    assert recent.get("a") == "page a"  # now the most recent
+    recent.put("c", "page c")
+    assert recent.get("b") is None
+    assert (recent.get("a"), recent.get("c")) == ("page a", "page c")

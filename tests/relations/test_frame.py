@@ -89,5 +89,5 @@ def test_base_template_has_the_extra_css_block_for_area_stylesheets():
     from django.conf import settings
 
     base = (settings.BASE_DIR / "templates" / "base.html").read_text()
-    link = '<link rel="stylesheet" href="{% static \'css/site.css\' %}">\n'
+    link = '<link rel="stylesheet" href="{{ frame.css }}">\n'
     assert link + "  {% block extra_css %}{% endblock %}\n" in base
