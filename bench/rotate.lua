@@ -6,9 +6,9 @@
 -- It prints the same BENCH line as report.lua, plus how many requests came after the
 -- last line was used once (wrapped): those repeat a request already made.
 -- Every GET gets a query parameter of its own (fresh=<thread>-<n>), which the pages
--- ignore: the whole-page cache (quizzes/pages.py) keys pages by their full path, so no
--- first view, not even a repeated one, is served from it; each pays for building the
--- page and for keeping it, as a real first view does.
+-- ignore: the whole-page cache (quizzes/pages.py) neither serves nor keeps a page asked
+-- for with a query string, so no first view, not even a repeated one, comes from it;
+-- each builds its page.
 local threads = {}
 local lines = {}
 local index = 0

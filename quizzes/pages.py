@@ -18,7 +18,7 @@ expire.
   page rendered from the state before a write is never kept under the stamp after it.
 - **Per request**, the CSRF token is filled into the kept page (it is rendered with a
   placeholder), and a page with messages to show is neither served from nor kept in the
-  cache. htmx fragments are never kept.
+  cache. htmx fragments and pages asked for with a query string are never kept.
 
 Kept pages need a cache that every worker and server shares: the page cache is on only
 with REDIS_URL (or DJANGO_PAGE_CACHE=1, for a test).
@@ -230,7 +230,7 @@ def _page_key(request, view_name: str) -> str:
         found = cache.get_many(stamp_keys)
     stamps = _stamps(stamp_keys, found)
     request._shared_stamp = stamps[0]  # for kept_content, while the view runs
-    parts = (view_name, request.get_full_path(), identity, stamps)
+    parts = (view_name, request.path, identity, stamps)
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -267,6 +267,9 @@ def kept(view):
             or request.method != "GET"
             or getattr(request, "htmx", False)
             or getattr(request, "_page_cache_seen", False)
+            # Only the page itself: a query string (?highlight=, or any made-up one)
+            # would let anyone fill the cache with copies of one page.
+            or request.META.get("QUERY_STRING")
             or _has_messages(request)
         ):
             return view(request, *args, **kwargs)

@@ -308,3 +308,18 @@ def test_the_pages_a_process_keeps_are_bounded_oldest_dropped_first():
     recent.put("c", "page c")
     assert recent.get("b") is None
     assert (recent.get("a"), recent.get("c")) == ("page a", "page c")
+
+
+def test_a_page_asked_for_with_a_query_string_is_never_kept(student_client, quiz):
+    lesson = quiz.section.get_absolute_url()
+    for n in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            page = get(student_client, f"{lesson}?made-up={n}")
+        # Built each time, and the plain address was not filled by it either.
+        assert any(
+            "relations_section" in q["sql"] for q in queries.captured_queries
+        ) or (len(queries) > 2)
+    # ...and not kept for the plain address either: its first view is built too.
+    with CaptureQueriesContext(connection) as plain:
+        assert without_tokens(get(student_client, lesson)) == without_tokens(page)
+    assert len(plain) > 2
