@@ -228,21 +228,33 @@ def check_answer(request, attempt_id: int, question_id: int):
     try:
         submission = item.question.read_answer(request.POST)
     except ValidationError as error:
-        answers = attempt.answers_by_question()
-        item.answer = answers.get(question_id)
-        if item.is_locked:  # checked before: shown as it was, whatever was posted
-            return _checked_response(request, attempt, item, answers)
-        if error.code in SLIPS:
-            # The question again with the reason: a slip is an ordinary answer
-            # (200: with DEBUG on, htmx would hand a 400 to the debug page).
-            item.posted = kept_after_slip(item.question, request.POST)
-            return _slip(request, attempt, item, answers, error.message)
-        # A forged or malformed post: a 400.
-        return _answer_error(request, attempt, item, answers, error.message)
-    item.answer = attempt.record_answer(
-        question=item.question, submission=submission, answers=answers
-    )
+        return _refused_answer(request, attempt, item, error)
+    try:
+        item.answer = attempt.record_answer(
+            question=item.question, submission=submission, answers=answers
+        )
+    except ValidationError as error:
+        if error.code != "finished":
+            raise
+        # Finished in another tab between reading the attempt and taking its lock.
+        return _finished_response(request, attempt)
     return _checked_response(request, attempt, item, answers)
+
+
+def _refused_answer(request, attempt: Attempt, item, error: ValidationError):
+    """A post that is no answer: a checked question shown as it was, a slip (nothing
+    chosen, letters for a number) asked again, anything else a 400."""
+    answers = attempt.answers_by_question()
+    item.answer = answers.get(item.question.pk)
+    if item.is_locked:  # checked before: shown as it was, whatever was posted
+        return _checked_response(request, attempt, item, answers)
+    if error.code in SLIPS:
+        # The question again with the reason: a slip is an ordinary answer
+        # (200: with DEBUG on, htmx would hand a 400 to the debug page).
+        item.posted = kept_after_slip(item.question, request.POST)
+        return _slip(request, attempt, item, answers, error.message)
+    # A forged or malformed post: a 400.
+    return _answer_error(request, attempt, item, answers, error.message)
 
 
 def _checked_response(request, attempt: Attempt, item, answers: dict):

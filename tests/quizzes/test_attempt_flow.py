@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Answer, Attempt, Progress
+from quizzes.models import Answer, Attempt, Progress, Question
 from tests.factories import make_question, make_quiz_with_questions
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +317,25 @@ def test_a_forged_choice_with_htmx_shows_the_question_again_with_the_reason(
     assert f'id="question-{question.pk}"' in html and "<html" not in html
     assert "does not belong to this question" in html
     assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_an_answer_racing_the_finish_goes_to_the_results_not_an_error(
+    student_client, student, quiz, monkeypatch
+):
+    """The attempt is finished (in another tab) after Check answer has read it open but
+    before it takes the lock: the learner is sent to the results, nothing is stored."""
+    from quizzes.models import AttemptQuerySet
+
+    attempt = Attempt.objects.start(learner=student, quiz=quiz)
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    monkeypatch.setattr(
+        AttemptQuerySet, "open_for_update", lambda self, attempt: self.none()
+    )
+    results_url = reverse("quizzes:attempt_results", args=[attempt.pk])
+    url = reverse("quizzes:check_answer", args=[attempt.pk, question.pk])
+    data = right_answer_data(question)
+    response = student_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == results_url
+    response = student_client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response["HX-Redirect"] == results_url
+    assert not attempt.answers.exists()
