@@ -50,7 +50,9 @@ class RoleBackend(ModelBackend):
             pk = users._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        found = list(users._default_manager.raw(_user_with_role_sql(), [pk]))
+        found = list(
+            users._default_manager.raw(_user_with_role_sql(), [TEACHERS_GROUP, pk])
+        )
         if not found:
             return None
         user = found[0]
@@ -75,8 +77,8 @@ def _user_with_role_sql() -> str:
     return (
         f"SELECT u.*, EXISTS (SELECT 1 FROM {member_table} m"
         f" INNER JOIN {group_table} g ON g.{quote('id')} = m.{group_column}"
-        f" WHERE m.{user_column} = u.{pk} AND g.{quote('name')} = "
-        f"'{TEACHERS_GROUP}') AS {quote('_is_teacher')}"
+        f" WHERE m.{user_column} = u.{pk} AND g.{quote('name')} = %s)"
+        f" AS {quote('_is_teacher')}"
         f" FROM {user_table} u WHERE u.{pk} = %s"
     )
 
