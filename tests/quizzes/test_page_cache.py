@@ -323,3 +323,25 @@ def test_a_page_asked_for_with_a_query_string_is_never_kept(student_client, quiz
     with CaptureQueriesContext(connection) as plain:
         assert without_tokens(get(student_client, lesson)) == without_tokens(page)
     assert len(plain) > 2
+
+
+@pytest.mark.parametrize(
+    ("who", "renews"), [("student", "own"), ("teacher", "all"), ("staff", "all")]
+)
+def test_a_write_to_a_learners_table_renews_the_writers_own_stamp_only_for_a_student(
+    who, renews, student, teacher, admin_user, rf
+):
+    """A student can write only their own rows; a teacher's or an admin's write to a
+    learners' table may be anyone's, so it renews the stamp every page shares."""
+    from quizzes import pages
+
+    user = {"student": student, "teacher": teacher, "staff": admin_user}[who]
+    request = rf.post("/")
+    request.user = user
+    token = pages._current_request.set(request)
+    try:
+        stamp = stamp_changed_by('UPDATE "quizzes_progress" SET "best_score" = 1')
+    finally:
+        pages._current_request.reset(token)
+    expected = pages.learner_stamp(user.pk) if renews == "own" else "page-stamp:all"
+    assert stamp == expected
